@@ -1,0 +1,49 @@
+"""Atomic output: a file is either fully written or not there at all.
+
+Inputs are never modified: writers refuse to overwrite the file they read.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from xzufi_toolkit.errors import InputError, UsageError
+
+__all__ = ["ensure_not_input", "write_bytes_atomic", "write_text_atomic"]
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path()
+    if not folder.is_dir():
+        raise UsageError(f"output folder does not exist: {folder}", file=str(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        Path(tmp).replace(target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write output: {exc.strerror}", file=str(target)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
+    write_bytes_atomic(path, text.encode(encoding))
+
+
+def ensure_not_input(output: str | Path, *inputs: str | Path) -> None:
+    """Refuse to write over one of the inputs (inputs are never modified)."""
+    out = Path(output)
+    for src in inputs:
+        s = Path(src)
+        if out.exists() and s.exists() and out.resolve() == s.resolve():
+            raise UsageError("output would overwrite the input", file=str(output),
+                             hint="choose another output path")

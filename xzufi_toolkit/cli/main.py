@@ -1,0 +1,83 @@
+"""``xzufi``: entry point and dispatch.
+
+Each command lives in its own module of this package with a ``register``
+function that adds a subparser and sets ``handler`` (``args -> exit code``).
+Heavy libraries are imported inside the handlers, so ``xzufi --help`` and
+``xzufi --version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from xzufi_toolkit import __version__
+from xzufi_toolkit.errors import XzufiError
+
+# Modules of xzufi_toolkit.cli that register commands, in help order.
+COMMAND_MODULES: tuple[str, ...] = (
+    "leistung_cmds",  # show, convert
+)
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="xzufi",
+        description="XZuFi Leistungsbeschreibungen, XÖV-like applications and PDF forms.",
+    )
+    parser.add_argument("--version", action="version", version=f"xzufi-toolkit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"xzufi_toolkit.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        code = handler(args)
+    except XzufiError as exc:
+        sys.stderr.write(f"xzufi: error: {exc}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("xzufi: interrupted\n")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into head): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001  # last line of defence: one message, never a traceback
+        if getattr(args, "debug", False):
+            raise
+        sys.stderr.write(
+            f"xzufi: internal error: {type(exc).__name__}; rerun with --debug and report it\n"
+        )
+        return EXIT_USAGE
+    return int(code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

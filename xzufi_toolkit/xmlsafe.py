@@ -1,0 +1,226 @@
+"""The one hardened XML parser every reader of the toolkit uses.
+
+Hostile input is normal: no entity expansion, no DTD loading, no network, no
+``xsi:schemaLocation`` following (lxml never follows it on parse), and a
+DOCTYPE is refused outright before libxml2 sees it, so neither XXE nor
+billion-laughs can work. libxml2's own limits stay on (``huge_tree=False``:
+depth 256, text nodes 10 MB); on top of that the toolkit caps document size
+and nesting depth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from xzufi_toolkit.errors import InputError, LimitExceededError, UnsafeXmlError
+
+__all__ = [
+    "XmlLimits",
+    "check_prolog",
+    "iterparse",
+    "make_parser",
+    "parse_bytes",
+    "parse_file",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class XmlLimits:
+    """Size and depth limits for one document (streamed files: per entry)."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 100
+
+
+DEFAULT_LIMITS = XmlLimits()
+
+_PROLOG_SCAN = 64 * 1024
+# Prolog items that may stand before the root element.
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+def make_parser(**extra: Any) -> etree.XMLParser:
+    """A fresh parser with the toolkit's safe settings (parsers are not thread-safe)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        collect_ids=False,
+        **extra,
+    )
+
+
+def _decode_head(head: bytes) -> bytes:
+    """Bring a UTF-16/32 prolog into an ASCII-compatible form for the DOCTYPE scan."""
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            usable = len(head) - (len(head) - len(bom)) % (4 if "32" in enc else 2)
+            return head[len(bom) : usable].decode(enc, "replace").encode("utf-8", "replace")
+    return head.removeprefix(b"\xef\xbb\xbf")
+
+
+def check_prolog(head: bytes, *, file: str | None = None) -> None:
+    """Refuse a DOCTYPE (and with it every entity declaration) and obvious non-XML.
+
+    ``head`` is the beginning of the document; only the prolog is looked at.
+    """
+    data = _decode_head(head[:_PROLOG_SCAN])
+    pos = 0
+    while True:
+        m = _PROLOG_ITEM.match(data, pos)
+        if not m:
+            break
+        pos = m.end()
+    rest = data[pos:]
+    if rest[:9].upper() == b"<!DOCTYPE":
+        line = data.count(b"\n", 0, pos) + 1
+        raise UnsafeXmlError(
+            "document has a DOCTYPE declaration; DTDs and entities are refused",
+            file=file,
+            line=line,
+            hint="remove the DOCTYPE; XZuFi documents never need one",
+        )
+    if not rest:
+        if not data.strip():
+            raise InputError("file is empty", file=file, line=1, hint="expected an XML document")
+        return  # prolog longer than the scan window: libxml2 decides
+    if not rest.startswith(b"<"):
+        raise InputError(
+            "not an XML document",
+            file=file,
+            line=data.count(b"\n", 0, pos) + 1,
+            hint="expected '<' at the start of the document",
+        )
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, file: str | None) -> InputError:
+    line = exc.lineno if exc.lineno else None
+    msg = str(exc.msg if getattr(exc, "msg", None) else exc)
+    msg = re.sub(r",? line \d+, column \d+.*$", "", msg).strip() or "malformed XML"
+    low = msg.lower()
+    if "entity" in low:
+        return UnsafeXmlError(f"entity reference refused: {msg}", file=file, line=line)
+    if "depth" in low or "huge" in low or "too large" in low:
+        return LimitExceededError(f"limit exceeded: {msg}", file=file, line=line)
+    hint = "the file looks truncated" if "end of data" in low or "premature" in low else None
+    return InputError(f"malformed XML: {msg}", file=file, line=line, hint=hint)
+
+
+def _check_depth(root: etree._Element, limits: XmlLimits, file: str | None) -> None:
+    # Element.iter is C speed; depth follows from parent chains only for the deepest leaf.
+    for el in root.iter():
+        if len(el) == 0:
+            depth = 0
+            p: etree._Element | None = el
+            while p is not None:
+                depth += 1
+                if depth > limits.max_depth:
+                    raise LimitExceededError(
+                        f"nesting deeper than {limits.max_depth} levels",
+                        file=file,
+                        line=el.sourceline,
+                    )
+                p = p.getparent()
+
+
+def parse_bytes(
+    data: bytes, *, file: str | None = None, limits: XmlLimits = DEFAULT_LIMITS
+) -> etree._ElementTree:
+    """Parse one whole document from bytes with the safe settings."""
+    if len(data) > limits.max_bytes:
+        raise LimitExceededError(
+            f"document is {len(data)} bytes, more than the limit of {limits.max_bytes}",
+            file=file,
+            hint="stream transfer messages instead of parsing them whole",
+        )
+    check_prolog(data, file=file)
+    try:
+        root = etree.fromstring(data, make_parser(), base_url=None)
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, file) from None
+    if root is None:
+        raise InputError("no root element", file=file, line=1)
+    tree = root.getroottree()
+    if tree.docinfo.doctype:
+        raise UnsafeXmlError("document has a DOCTYPE declaration", file=file, line=1)
+    if limits.max_depth < 256:
+        _check_depth(root, limits, file)
+    return tree
+
+
+def parse_file(
+    path: str | Path, *, limits: XmlLimits = DEFAULT_LIMITS, display: str | None = None
+) -> etree._ElementTree:
+    """Parse a file (read whole; use :func:`iterparse` for big transfer messages)."""
+    name = display or str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > limits.max_bytes:
+            raise LimitExceededError(
+                f"document is {size} bytes, more than the limit of {limits.max_bytes}",
+                file=name,
+                hint="stream transfer messages instead of parsing them whole",
+            )
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=name) from None
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except PermissionError:
+        raise InputError("permission denied", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+    return parse_bytes(data, file=name, limits=limits)
+
+
+def iterparse(
+    source: str | Path | IO[bytes],
+    *,
+    events: tuple[str, ...] = ("end",),
+    tag: str | None = None,
+    file: str | None = None,
+) -> Iterator[tuple[str, etree._Element]]:
+    """Stream a document with the same safe settings as :func:`parse_bytes`.
+
+    The caller clears elements it is done with to keep memory flat. Syntax
+    errors surface as :class:`InputError` with the line.
+    """
+    name = file or (str(source) if isinstance(source, str | Path) else None)
+    if isinstance(source, str | Path):
+        try:
+            with Path(source).open("rb") as fh:
+                head = fh.read(_PROLOG_SCAN)
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+    else:
+        head = source.peek(_PROLOG_SCAN) if hasattr(source, "peek") else b""
+    check_prolog(head, file=name)
+    context = etree.iterparse(
+        source if not isinstance(source, Path) else str(source),
+        events=events,
+        tag=tag,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+    try:
+        yield from context
+    except etree.XMLSyntaxError as exc:
+        raise _syntax_error(exc, name) from None
