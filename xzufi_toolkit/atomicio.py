@@ -45,5 +45,8 @@ def ensure_not_input(output: str | Path, *inputs: str | Path) -> None:
     for src in inputs:
         s = Path(src)
         if out.exists() and s.exists() and out.resolve() == s.resolve():
-            raise UsageError("output would overwrite the input", file=str(output),
-                             hint="choose another output path")
+            raise UsageError(
+                "output would overwrite the input",
+                file=str(output),
+                hint="choose another output path",
+            )

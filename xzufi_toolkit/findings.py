@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["Finding", "Location", "Report", "Severity"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; ordered ``INFO < WARNING < ERROR``."""
 
     INFO = "info"
@@ -96,9 +96,26 @@ class Finding:
             return self.message_de
         return self.message
 
-    def at(self, **where: str | int | None) -> Finding:
-        """A copy with location fields replaced (e.g. ``file=``, ``entry=``)."""
-        return replace(self, location=replace(self.location, **where))
+    def at(
+        self,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        entry: int | None = None,
+        object_id: str | None = None,
+    ) -> Finding:
+        """A copy placed in ``file`` (and bulk ``entry``); fields left ``None`` are kept."""
+        loc = self.location
+        return replace(
+            self,
+            location=replace(
+                loc,
+                file=file if file is not None else loc.file,
+                line=line if line is not None else loc.line,
+                entry=entry if entry is not None else loc.entry,
+                object_id=object_id if object_id is not None else loc.object_id,
+            ),
+        )
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)

@@ -131,7 +131,7 @@ def _check_depth(root: etree._Element, limits: XmlLimits, file: str | None) -> N
                     raise LimitExceededError(
                         f"nesting deeper than {limits.max_depth} levels",
                         file=file,
-                        line=el.sourceline,
+                        line=int(el.sourceline or 0) or None,
                     )
                 p = p.getparent()
 
@@ -148,12 +148,12 @@ def parse_bytes(
         )
     check_prolog(data, file=file)
     try:
-        root = etree.fromstring(data, make_parser(), base_url=None)
+        root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, file) from None
     if root is None:
         raise InputError("no root element", file=file, line=1)
-    tree = root.getroottree()
+    tree: etree._ElementTree = root.getroottree()
     if tree.docinfo.doctype:
         raise UnsafeXmlError("document has a DOCTYPE declaration", file=file, line=1)
     if limits.max_depth < 256:

@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001  # last line of defence: one message, never a traceback
+    except Exception as exc:  # last line of defence: one message, never a traceback
         if getattr(args, "debug", False):
             raise
         sys.stderr.write(
