@@ -27,6 +27,7 @@ __all__ = [
     "make_parser",
     "parse_bytes",
     "parse_file",
+    "source_line",
 ]
 
 
@@ -119,6 +120,12 @@ def _syntax_error(exc: etree.XMLSyntaxError, file: str | None) -> InputError:
     return InputError(f"malformed XML: {msg}", file=file, line=line, hint=hint)
 
 
+def source_line(el: etree._Element) -> int | None:
+    """The element's line number (lxml-stubs mistype ``sourceline``)."""
+    line = getattr(el, "sourceline", None)
+    return line if isinstance(line, int) else None
+
+
 def _check_depth(root: etree._Element, limits: XmlLimits, file: str | None) -> None:
     # Element.iter is C speed; depth follows from parent chains only for the deepest leaf.
     for el in root.iter():
@@ -131,7 +138,7 @@ def _check_depth(root: etree._Element, limits: XmlLimits, file: str | None) -> N
                     raise LimitExceededError(
                         f"nesting deeper than {limits.max_depth} levels",
                         file=file,
-                        line=int(el.sourceline or 0) or None,
+                        line=source_line(el),
                     )
                 p = p.getparent()
 
@@ -154,7 +161,7 @@ def parse_bytes(
     if root is None:
         raise InputError("no root element", file=file, line=1)
     tree: etree._ElementTree = root.getroottree()
-    if tree.docinfo.doctype:
+    if getattr(tree.docinfo, "doctype", ""):
         raise UnsafeXmlError("document has a DOCTYPE declaration", file=file, line=1)
     if limits.max_depth < 256:
         _check_depth(root, limits, file)
