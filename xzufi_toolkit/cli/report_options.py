@@ -1,0 +1,140 @@
+"""Report options shared by every command that prints findings.
+
+``xzufi validate``, ``xzufi case check`` and ``xzufi message read`` use the
+same flags and the same exit-code logic:
+
+- ``--format`` text, json, junit, sarif, github, gitlab (default: ``github``
+  when ``GITHUB_ACTIONS=true``, else ``text``);
+- ``--fail-on`` error|warning|info (default error), ``--exit-zero``;
+- ``--lang`` de|en (default from ``LC_ALL``/``LC_MESSAGES``/``LANG``);
+- ``--quiet`` (findings only, no summary or progress), ``--verbose`` (paths);
+- ``--output FILE`` writes the report atomically instead of to stdout.
+
+Exit codes are 0 (nothing at or above ``--fail-on``) or 1 (findings or
+unreadable documents); 2 comes from :class:`~xzufi_toolkit.errors.XzufiError`
+raised for usage and configuration problems. Never a count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable, Mapping
+
+from xzufi_toolkit.findings import Report, Severity
+from xzufi_toolkit.reporters import FORMATS, RuleMeta, render, summary
+
+__all__ = [
+    "add_report_options",
+    "emit_report",
+    "exit_code",
+    "resolve_format",
+    "resolve_lang",
+]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """Add the shared report flags to a subcommand's parser."""
+    group = parser.add_argument_group("report")
+    group.add_argument(
+        "-f",
+        "--format",
+        choices=sorted(FORMATS),
+        default=None,
+        help="report format (default: github under GitHub Actions, else text)",
+    )
+    group.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        default=Severity.ERROR.value,
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    group.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings are reported (usage errors still exit 2)",
+    )
+    group.add_argument(
+        "--lang",
+        choices=["de", "en"],
+        default=None,
+        help="language of messages (default: from the locale, else en)",
+    )
+    group.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write the report to FILE (atomically) instead of standard output",
+    )
+    noise = group.add_mutually_exclusive_group()
+    noise.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only: no summary, no progress"
+    )
+    noise.add_argument(
+        "-v", "--verbose", action="store_true", help="add XPaths and per-file details"
+    )
+
+
+def resolve_format(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    fmt = getattr(args, "format", None)
+    if fmt:
+        return str(fmt)
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def resolve_lang(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    lang = getattr(args, "lang", None)
+    if lang:
+        return str(lang)
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if value:
+            return "de" if value.lower().startswith("de") else "en"
+    return "en"
+
+
+def exit_code(report: Report, args: argparse.Namespace) -> int:
+    """0 or 1 from the report and ``--fail-on``/``--exit-zero``."""
+    if getattr(args, "exit_zero", False):
+        return EXIT_OK
+    fail_on = Severity(getattr(args, "fail_on", Severity.ERROR.value))
+    return EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK
+
+
+def emit_report(
+    report: Report,
+    args: argparse.Namespace,
+    *,
+    rules: Mapping[str, RuleMeta] | Iterable[RuleMeta] | None = None,
+) -> int:
+    """Render the report as the flags say, write it, and return the exit code."""
+    fmt = resolve_format(args)
+    text = render(
+        report,
+        fmt,
+        resolve_lang(args),
+        rules=rules,
+        verbose=bool(getattr(args, "verbose", False)),
+    )
+    if getattr(args, "quiet", False) and fmt == "text":
+        # the last line is the summary
+        text = "".join(text.splitlines(keepends=True)[:-1])
+    output = getattr(args, "output", None)
+    if output and output != "-":
+        from xzufi_toolkit.atomicio import write_text_atomic
+
+        write_text_atomic(output, text)
+        if fmt != "text" and not getattr(args, "quiet", False):
+            # a machine report went to a file: keep a human summary on stderr
+            sys.stderr.write(summary(report, resolve_lang(args)) + "\n")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return exit_code(report, args)

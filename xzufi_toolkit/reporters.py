@@ -1,0 +1,427 @@
+"""Render a :class:`~xzufi_toolkit.findings.Report` for people and CI systems.
+
+One function per format, chosen by name from :data:`FORMATS`; all go through
+:func:`render`. Reporters only format: they add no values from the documents
+(messages were built without personal data unless the caller asked for it)
+and they decide no exit code.
+
+Formats: ``text`` (``file:line: severity [CODE] message``), ``json``,
+``junit`` (JUnit XML, one test case per finding), ``sarif`` (SARIF 2.1.0 as
+GitHub code scanning reads it), ``github`` (workflow commands, within
+GitHub's per-step annotation limits) and ``gitlab`` (Code Quality report).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePath, PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from lxml import etree
+
+from xzufi_toolkit import __version__
+from xzufi_toolkit.errors import UsageError
+from xzufi_toolkit.findings import Finding, Report, Severity
+
+__all__ = [
+    "FORMATS",
+    "GITHUB_ANNOTATION_LIMIT",
+    "RuleMeta",
+    "render",
+    "summary",
+]
+
+TOOL_NAME = "xzufi-toolkit"
+TOOL_URI = "https://github.com/xzufi-toolkit/xzufi-toolkit"
+
+# GitHub shows at most 10 error and 10 warning annotations per step (and as
+# many notices); more are dropped silently, so we emit no more than that.
+GITHUB_ANNOTATION_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """What a reporter may say about a rule code (SARIF ``rules``, JSON, docs)."""
+
+    code: str
+    title_en: str
+    title_de: str = ""
+    severity: Severity = Severity.ERROR
+    reference: str = ""
+    help_uri: str = ""
+
+    def title(self, lang: str) -> str:
+        return self.title_de if lang.startswith("de") and self.title_de else self.title_en
+
+
+Renderer = Callable[[Report, str, Mapping[str, RuleMeta], bool], str]
+
+
+def summary(report: Report, lang: str) -> str:
+    c = report.counts
+    if lang.startswith("de"):
+        verdict = "gültig" if report.valid else "ungültig"
+        return (
+            f"{report.documents} Dokument(e) geprüft: {c['error']} Fehler, "
+            f"{c['warning']} Warnung(en), {c['info']} Hinweis(e) – {verdict}"
+        )
+    verdict = "valid" if report.valid else "invalid"
+    return (
+        f"{report.documents} document(s) checked: {c['error']} error(s), "
+        f"{c['warning']} warning(s), {c['info']} info – {verdict}"
+    )
+
+
+def _where(f: Finding) -> str:
+    loc = f.location
+    text = loc.file or "-"
+    if loc.line is not None:
+        text += f":{loc.line}"
+        if loc.column is not None:
+            text += f":{loc.column}"
+    return text
+
+
+def _entry_suffix(f: Finding) -> str:
+    loc = f.location
+    if loc.entry is None:
+        return ""
+    return f" [entry {loc.entry}" + (f" id={loc.object_id}" if loc.object_id else "") + "]"
+
+
+def _text(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
+    del rules
+    lines = []
+    for f in report.findings:
+        line = f"{_where(f)}: {f.severity.value} [{f.code}] {f.text(lang)}{_entry_suffix(f)}"
+        path = f.location.xpath or f.location.json_path
+        if verbose and path:
+            line += f" at {path}"
+        lines.append(line)
+    lines.append(summary(report, lang))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:
+    loc = f.location
+    location = {
+        k: v
+        for k, v in (
+            ("file", loc.file),
+            ("line", loc.line),
+            ("column", loc.column),
+            ("xpath", loc.xpath),
+            ("json_path", loc.json_path),
+            ("entry", loc.entry),
+            ("object_id", loc.object_id),
+        )
+        if v is not None
+    }
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "message": f.text(lang),
+        "message_en": f.message,
+        "message_de": f.message_de or f.message,
+        "location": location,
+    }
+
+
+def _json(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
+    del verbose
+    used = sorted({f.code for f in report.findings})
+    doc = {
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "valid": report.valid,
+        "documents": report.documents,
+        "counts": report.counts,
+        "findings": [_finding_dict(f, lang) for f in report.findings],
+        "rules": {
+            c: {"title": rules[c].title(lang), "reference": rules[c].reference}
+            for c in used
+            if c in rules
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+# Characters XML 1.0 cannot carry (file names and messages may hold them).
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _junit(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
+    del verbose
+    by_file: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.location.file or "-", []).append(f)
+    c = report.counts
+    root = etree.Element(
+        "testsuites",
+        name="xzufi validate",
+        tests=str(max(len(report.findings), 1)),
+        failures=str(c["error"] + c["warning"]),
+        errors="0",
+    )
+    if not by_file:
+        suite = etree.SubElement(root, "testsuite", name="xzufi validate", tests="1")
+        suite.set("failures", "0")
+        suite.set("errors", "0")
+        etree.SubElement(suite, "testcase", classname="xzufi validate", name="all documents")
+    for file, findings in by_file.items():
+        suite = etree.SubElement(root, "testsuite", name=_x(file), tests=str(len(findings)))
+        failing = [f for f in findings if f.severity >= Severity.WARNING]
+        suite.set("failures", str(len(failing)))
+        suite.set("errors", "0")
+        for f in findings:
+            line = f":{f.location.line}" if f.location.line is not None else ""
+            case = etree.SubElement(
+                suite,
+                "testcase",
+                classname=f.code,
+                name=_x(f"{f.code} {file}{line}{_entry_suffix(f)}"),
+                file=_x(file),
+            )
+            if f.location.line is not None:
+                case.set("line", str(f.location.line))
+            title = rules[f.code].title(lang) if f.code in rules else f.code
+            body = f"{_where(f)}: {f.text(lang)}{_entry_suffix(f)}"
+            if f.location.xpath:
+                body += f"\nxpath: {f.location.xpath}"
+            if f.severity >= Severity.WARNING:
+                fail = etree.SubElement(
+                    case,
+                    "failure",
+                    message=_x(f.text(lang)),
+                    type=_x(f"{f.severity.value}: {title}"),
+                )
+                fail.text = _x(body)
+            else:
+                out = etree.SubElement(case, "system-out")
+                out.text = _x(body)
+    body = etree.tostring(root, encoding="unicode", pretty_print=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+def _uri(file: str | None) -> str:
+    """A relative URI as SARIF wants it: forward slashes, percent-encoded."""
+    if not file or file == "<stdin>":
+        return "stdin"
+    p = PureWindowsPath(file) if "\\" in file else PurePath(file)
+    posix = p.as_posix()
+    posix = posix.removeprefix("./")
+    return quote(posix, safe="/:")
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _fingerprint(f: Finding, seen: Counter[str]) -> str:
+    loc = f.location
+    key = "\x1f".join(
+        [
+            f.code,
+            loc.file or "",
+            loc.xpath or str(loc.line or ""),
+            loc.object_id or "",
+            f.message,
+        ]
+    )
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    seen[digest] += 1
+    return f"{digest}:{seen[digest]}"
+
+
+def _sarif(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
+    del verbose
+    codes = sorted({f.code for f in report.findings})
+    index = {c: i for i, c in enumerate(codes)}
+    first: dict[str, Finding] = {}
+    for f in report.findings:
+        first.setdefault(f.code, f)
+    sarif_rules = []
+    for code in codes:
+        meta = rules.get(code)
+        title = meta.title(lang) if meta else code
+        level = _SARIF_LEVEL[meta.severity if meta else first[code].severity]
+        rule: dict[str, Any] = {
+            "id": code,
+            "name": code.replace("-", ""),
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": f"{title}. {meta.reference}" if meta else title},
+            "defaultConfiguration": {"level": level},
+            "properties": {"tags": ["xzufi"]},
+        }
+        if meta and meta.help_uri:
+            rule["helpUri"] = meta.help_uri
+        sarif_rules.append(rule)
+    seen: Counter[str] = Counter()
+    results = []
+    for f in report.findings:
+        loc = f.location
+        region: dict[str, int] = {"startLine": max(loc.line or 1, 1)}
+        if loc.column:
+            region["startColumn"] = loc.column
+        location: dict[str, Any] = {
+            "physicalLocation": {
+                "artifactLocation": {"uri": _uri(loc.file), "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            }
+        }
+        if loc.xpath or loc.object_id:
+            location["logicalLocations"] = [
+                {
+                    "fullyQualifiedName": loc.xpath or loc.object_id,
+                    "kind": "element",
+                }
+            ]
+        result: dict[str, Any] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.text(lang) + _entry_suffix(f)},
+            "locations": [location],
+            "partialFingerprints": {"xzufiFinding/v1": _fingerprint(f, seen)},
+        }
+        results.append(result)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": TOOL_URI,
+                        "rules": sarif_rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GH_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
+    """Workflow commands; at most 10 annotations per level, the rest as plain log lines."""
+    del rules
+    shown: Counter[Severity] = Counter()
+    lines: list[str] = []
+    rest: list[Finding] = []
+    for f in report.findings:
+        if shown[f.severity] >= GITHUB_ANNOTATION_LIMIT:
+            rest.append(f)
+            continue
+        shown[f.severity] += 1
+        props = []
+        if f.location.file:
+            props.append(f"file={_gh_prop(f.location.file)}")
+        if f.location.line is not None:
+            props.append(f"line={f.location.line}")
+        if f.location.column is not None:
+            props.append(f"col={f.location.column}")
+        props.append(f"title={_gh_prop(f.code)}")
+        msg = f.text(lang) + _entry_suffix(f)
+        lines.append(f"::{_GH_LEVEL[f.severity]} {','.join(props)}::{_gh_data(msg)}")
+    if rest:
+        not_shown = Counter(f.severity.value for f in rest)
+        hidden = ", ".join(f"{n} {sev}" for sev, n in sorted(not_shown.items()))
+        lines.append(
+            f"xzufi: GitHub shows {GITHUB_ANNOTATION_LIMIT} annotations per level and step; "
+            f"{hidden} not annotated, listed below"
+        )
+        lines.extend(
+            f"{_where(f)}: {f.severity.value} [{f.code}] {f.text(lang)}{_entry_suffix(f)}"
+            for f in rest
+        )
+    elif verbose:
+        lines.append("xzufi: all findings annotated")
+    lines.append(summary(report, lang))
+    return "\n".join(lines) + "\n"
+
+
+_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def _gitlab(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
+    del rules, verbose
+    seen: Counter[str] = Counter()
+    issues = []
+    for f in report.findings:
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": f.code,
+                "description": f"[{f.code}] {f.text(lang)}{_entry_suffix(f)}",
+                "categories": ["Bug Risk" if f.severity is Severity.ERROR else "Style"],
+                "fingerprint": hashlib.sha256(_fingerprint(f, seen).encode("ascii")).hexdigest(),
+                "severity": _GITLAB_SEVERITY[f.severity],
+                "location": {
+                    "path": _uri(f.location.file),
+                    "lines": {"begin": max(f.location.line or 1, 1)},
+                },
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS: dict[str, Renderer] = {
+    "text": _text,
+    "json": _json,
+    "junit": _junit,
+    "sarif": _sarif,
+    "github": _github,
+    "gitlab": _gitlab,
+}
+
+
+def render(
+    report: Report,
+    fmt: str = "text",
+    lang: str = "en",
+    *,
+    rules: Mapping[str, RuleMeta] | Iterable[RuleMeta] | None = None,
+    verbose: bool = False,
+) -> str:
+    """The report in format ``fmt`` with messages in ``lang`` ("de" or "en").
+
+    ``rules`` gives titles and references for rule codes (SARIF ``rules``,
+    JSON ``rules``); codes without metadata fall back to the code itself.
+    """
+    try:
+        renderer = FORMATS[fmt]
+    except KeyError:
+        raise UsageError(
+            f"unknown report format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}"
+        ) from None
+    if rules is None:
+        meta: Mapping[str, RuleMeta] = {}
+    elif isinstance(rules, Mapping):
+        meta = rules
+    else:
+        meta = {r.code: r for r in rules}
+    return renderer(report, lang, meta, verbose)
