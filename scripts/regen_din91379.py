@@ -1,0 +1,30 @@
+"""Regenerate xzufi_toolkit/data/din91379.json from KoSIT's latinchars.xml.
+
+Usage: python scripts/regen_din91379.py [PATH/TO/latinchars.xml]
+(default: ../shared/reference/din91379/latinchars.xml next to the checkout).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from xzufi_toolkit.atomicio import write_text_atomic
+from xzufi_toolkit.din91379 import TABLE_FILE, derive_table, dump_table
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = ROOT.parent / "shared" / "reference" / "din91379" / "latinchars.xml"
+TARGET = ROOT / "xzufi_toolkit" / "data" / TABLE_FILE
+
+
+def main(argv: list[str]) -> int:
+    source = Path(argv[0]) if argv else DEFAULT_SOURCE
+    table = derive_table(source)
+    write_text_atomic(TARGET, dump_table(table))
+    counts = {g: len(v["chars"]) + len(v["sequences"]) for g, v in table["groups"].items()}
+    print(f"wrote {TARGET.relative_to(ROOT)} from {source.name}: {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
