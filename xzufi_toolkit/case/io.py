@@ -32,6 +32,7 @@ __all__ = [
     "iter_schema_findings",
     "json_path",
     "load_case",
+    "nfc",
     "parse_case_json",
     "read_case_file",
 ]
@@ -189,13 +190,14 @@ def iter_schema_findings(
             yield f
 
 
-def _nfc(value: Any) -> Any:
+def nfc(value: Any) -> Any:
+    """``value`` with every string NFC-normalised (DIN 91379 and XÖV require NFC)."""
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value)
     if isinstance(value, list):
-        return [_nfc(v) for v in value]
+        return [nfc(v) for v in value]
     if isinstance(value, dict):
-        return {k: _nfc(v) for k, v in value.items()}
+        return {k: nfc(v) for k, v in value.items()}
     return value
 
 
@@ -217,7 +219,7 @@ def load_case(
             file=file,
             hint="see the findings; each names the JSON path",
         )
-    return case_from_dict(_nfc(value))
+    return case_from_dict(nfc(value))
 
 
 def read_case_file(path: str | Path, *, show_values: bool = False) -> Case:

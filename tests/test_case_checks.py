@@ -1,0 +1,101 @@
+"""Business rules of a case: the invalid corpus with its expected findings, dates, DIN 91379."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from xzufi_toolkit.case import load_case
+from xzufi_toolkit.case.checks import age_at, check_case
+from xzufi_toolkit.case.validate import is_valid_case, require_valid_case, validate_case
+from xzufi_toolkit.errors import InputError, ValidationFailedError
+from xzufi_toolkit.findings import Severity
+from xzufi_toolkit.resources import fixture_file
+
+INVALID = Path(__file__).resolve().parent.parent / "fixtures" / "cases" / "invalid"
+CASES = sorted(p for p in INVALID.glob("*.json") if not p.name.endswith(".expected.json"))
+TODAY = dt.date(2026, 11, 20)
+
+
+def test_invalid_corpus_is_complete() -> None:
+    assert len(CASES) >= 15
+    for case in CASES:
+        assert case.with_suffix(".expected.json").is_file(), case.name
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_invalid_case_gives_expected_findings(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    today = dt.date.fromisoformat(expected["today"])
+    if "error" in expected:
+        with pytest.raises(InputError, match=expected["error"]) as info:
+            validate_case(path.read_bytes(), today=today, file=path.name)
+        assert info.value.file == path.name
+        return
+    _, report = validate_case(path.read_bytes(), today=today, file=path.name)
+    got = sorted((f.code, f.location.json_path) for f in report if f.severity >= Severity.WARNING)
+    want = sorted((f["code"], f["json_path"]) for f in expected["findings"])
+    assert got == want
+    assert all(f.location.file == path.name for f in report)
+    assert is_valid_case(path.read_bytes(), today=today) == report.valid
+
+
+@pytest.mark.parametrize("path", sorted(fixture_file("cases").glob("*.json")), ids=lambda p: p.stem)
+def test_bundled_cases_pass_the_rules(path: Path) -> None:
+    case = require_valid_case(path.read_bytes(), today=TODAY, file=path.name)
+    assert check_case(case, today=TODAY) == []
+
+
+def test_require_valid_case_raises_with_report() -> None:
+    data = (INVALID / "future-date.json").read_bytes()
+    with pytest.raises(ValidationFailedError) as info:
+        require_valid_case(data, today=TODAY)
+    assert info.value.report.codes() == ["CASE-DATE-FUTURE"]  # type: ignore[attr-defined]  # report is typed object in errors.py
+
+
+def test_messages_carry_no_values_unless_asked() -> None:
+    data = json.loads((INVALID / "name-cyrillic.json").read_text(encoding="utf-8"))
+    _, report = validate_case(data, today=TODAY)
+    (finding,) = [f for f in report if f.code == "CASE-DIN91379"]
+    assert "Иванов" not in finding.message
+    assert "U+0418" in finding.message and "position 0" in finding.message
+    _, shown = validate_case(data, today=TODAY, show_values=True)
+    assert any("Иванов" in f.message for f in shown)
+
+
+def test_reference_date_is_injected() -> None:
+    case = load_case(fixture_file("cases", "adult-employed.json").read_bytes())
+    assert check_case(case, today=case.datum) == []
+    before = case.datum - dt.timedelta(days=1)
+    assert [f.code for f in check_case(case, today=before)] == ["CASE-DATE-FUTURE"]
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "ages"),
+    [
+        ("2008-11-20", dt.date(2026, 11, 20), (18, 18)),
+        ("2008-11-21", dt.date(2026, 11, 20), (17, 17)),
+        ("2008-11", dt.date(2026, 11, 20), (17, 18)),
+        ("2008", dt.date(2026, 11, 20), (17, 18)),
+        ("2008-02", dt.date(2026, 11, 20), (18, 18)),
+        ("2000-02-29", dt.date(2018, 2, 28), (17, 17)),
+    ],
+)
+def test_age_at_partly_known_birth(birth: str, on: dt.date, ages: tuple[int, int]) -> None:
+    assert age_at(birth, on) == ages
+
+
+def test_invalid_partial_birth_date_is_a_finding() -> None:
+    case = load_case(fixture_file("cases", "adult-employed.json").read_bytes())
+    a = case.antragsteller
+    broken = dataclasses.replace(
+        case,
+        antragsteller=dataclasses.replace(
+            a, geburt=dataclasses.replace(a.geburt, datum="1991-02-30")
+        ),
+    )
+    assert [f.code for f in check_case(broken, today=TODAY)] == ["CASE-DATE-INVALID"]
