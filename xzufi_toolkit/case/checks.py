@@ -22,6 +22,7 @@ from xzufi_toolkit.case.model import Case
 from xzufi_toolkit.findings import Finding, Location, Severity
 
 __all__ = [
+    "CODE_FIELDS",
     "DIN_FIELDS",
     "CheckContext",
     "age_at",
@@ -230,6 +231,43 @@ def _consistency(case: Case, ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+# Coded fields and the packaged code list (xzufi_toolkit.codelists) each must come from.
+CODE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("$.antragsteller.geschlecht", "geschlecht"),
+    ("$.antragsteller.geburt.staat", "staatsangehoerigkeit"),
+    ("$.antragsteller.staatsangehoerigkeiten[*]", "staatsangehoerigkeit"),
+    ("$.antragsteller.familienstand", "familienstand"),
+    ("$.ausweisdokument.art", "ausweisdokumente"),
+    ("$.ausweisdokument.ausstellungsstaat", "staatsangehoerigkeit"),
+    ("$.aufenthaltstitel.art", "aufenthaltstitelart"),
+    ("$.aufenthaltstitel.azrCode", "aufenthaltserlaubnis"),
+    ("$.antrag.grund", "antragsgrund"),
+    ("$.antrag.gegenstand", "gegenstand"),
+    ("$.antrag.rechtsgrundlage", "aufenthaltserlaubnis"),
+)
+
+
+def _codes(case: Case, ctx: CheckContext) -> Iterator[Finding]:
+    from xzufi_toolkit import codelists
+
+    lists = dict(CODE_FIELDS)
+    for path, value in iter_text_fields(case):
+        short = lists.get(_INDEX.sub("[*]", path))
+        if short is None:
+            continue
+        cl = codelists.get(short)
+        if value not in cl:
+            where = f"{cl.uri} {cl.version}" if cl.uri else cl.title
+            note = "" if cl.complete else " (the packaged list holds only part of the codes)"
+            yield ctx.finding(
+                "CASE-CODE-UNKNOWN",
+                path,
+                f"code is not in the list {where}{note}",
+                severity=cl.unknown_code_severity,
+                value=value,
+            )
+
+
 def check_case(
     case: Case,
     *,
@@ -239,5 +277,5 @@ def check_case(
 ) -> list[Finding]:
     """Findings of the business rules that need no Leistung, in a stable order."""
     ctx = CheckContext(today=today, file=file, show_values=show_values)
-    findings = [*_din(case, ctx), *_dates(case, ctx), *_consistency(case, ctx)]
+    findings = [*_din(case, ctx), *_codes(case, ctx), *_dates(case, ctx), *_consistency(case, ctx)]
     return findings
