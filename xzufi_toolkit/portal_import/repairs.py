@@ -46,9 +46,10 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
     return anywhere, german
 
 
-def _reads_german(words: list[str]) -> bool:
-    lower = [w.lower() for w in words]
-    return sum(w in _GERMAN for w in lower) > sum(w in _ENGLISH for w in lower)
+def _reads_german(words: list[str], anywhere: dict[str, str]) -> bool:
+    """More German than English function words; a word the table repairs counts as German."""
+    german = sum(w.lower() in _GERMAN or w in anywhere for w in words)
+    return german > sum(w.lower() in _ENGLISH for w in words)
 
 
 def repair_line(line: str) -> tuple[str, list[tuple[str, str]]]:
@@ -65,7 +66,7 @@ def repair_line(line: str) -> tuple[str, list[tuple[str, str]]]:
     if not any(w in anywhere or w in german for w in words):
         return line, changes
     table = dict(anywhere)
-    if _reads_german(words):
+    if _reads_german(words, anywhere):
         table.update(german)
 
     def word(m: re.Match[str]) -> str:
