@@ -1,0 +1,418 @@
+"""Generate the authority's PDF application form from its declarative description.
+
+    .venv/bin/python scripts/make_form.py            # writes xzufi_toolkit/forms/<id>.pdf
+    .venv/bin/python scripts/make_form.py --check    # exit 1 when the committed PDF differs
+
+The description (``xzufi_toolkit/forms/aufenthalt-25-4-2.form.json``) lists pages,
+sections and rows of fields; this script only lays them out. reportlab writes the
+AcroForm (text, comb, multiline, combo, checkbox, radio); pypdf then adds what
+reportlab cannot: date formats (/AA with AFDate_*), checkbox on-state names other
+than /Yes, and the document title. The output is byte-for-byte reproducible, so
+the mapping can pin it by SHA-256.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMS = ROOT / "xzufi_toolkit" / "forms"
+
+PAGE_W, PAGE_H = 595.2756, 841.8898  # A4 in points
+MARGIN = 42.0
+CONTENT_W = PAGE_W - 2 * MARGIN
+GAP = 6.0
+LABEL_SIZE = 7.0
+FIELD_H = 16.0
+GREY = (0.88, 0.88, 0.88)
+FIELD_BG = (0.93, 0.95, 1.0)
+
+
+def _label(
+    c: Any, x: float, y: float, de: str, en: str, size: float = LABEL_SIZE, width: float = 1e9
+) -> None:
+    """German label in bold, English after a slash in oblique, like bilingual forms do.
+
+    Where both do not fit the field's width, the English part goes first, then the
+    size shrinks, so labels never run into the neighbouring field.
+    """
+    w = c.stringWidth(de, "Helvetica-Bold", size)
+    full = w + c.stringWidth(f" / {en}", "Helvetica-Oblique", size)
+    while w > width - 2 and size > 5:
+        size -= 0.25
+        w = c.stringWidth(de, "Helvetica-Bold", size)
+    c.setFont("Helvetica-Bold", size)
+    c.drawString(x, y, de)
+    if full <= width - 2:
+        c.setFont("Helvetica-Oblique", size)
+        c.drawString(x + w, y, f" / {en}")
+
+
+def _wrap(c: Any, text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.lib.utils import simpleSplit
+
+    lines: list[str] = simpleSplit(text, font, size, width)
+    return lines
+
+
+class Layout:
+    """Places blocks top to bottom on A4 pages with reportlab."""
+
+    def __init__(self, desc: dict[str, Any]) -> None:
+        from reportlab.pdfgen import canvas
+
+        self.desc = desc
+        self.buf = io.BytesIO()
+        self.c = canvas.Canvas(self.buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
+        self.c.setTitle(f"{desc['title_de']} / {desc['title_en']}")
+        self.c.setAuthor("xzufi-toolkit")
+        self.c.setSubject(f"Leistung {desc['leistungsschluessel']}")
+        self.c.setCreator("xzufi-toolkit scripts/make_form.py")
+        self.y = PAGE_H - MARGIN
+        self.page_no = 1
+        self.dates: list[str] = []
+        self.checkboxes: dict[str, str] = {}
+
+    # -- blocks -----------------------------------------------------------
+    def header(self, block: dict[str, Any]) -> None:
+        del block
+        c, d = self.c, self.desc
+        stamp_w, stamp_h = 150.0, 70.0
+        c.setLineWidth(0.6)
+        c.rect(PAGE_W - MARGIN - stamp_w, self.y - stamp_h, stamp_w, stamp_h)
+        _label(c, PAGE_W - MARGIN - stamp_w + 4, self.y - 9, "Eingangsstempel", "Received")
+        _label(c, MARGIN, self.y - 9, d["authority_de"], d["authority_en"], 8)
+        c.setFont("Helvetica", 7)
+        c.drawString(MARGIN, self.y - 20, f"Leistungsschlüssel {d['leistungsschluessel']}")
+        ty = self.y - stamp_h - 22
+        c.setFont("Helvetica-Bold", 13)
+        for line in _wrap(c, d["title_de"], "Helvetica-Bold", 13, CONTENT_W):
+            c.drawString(MARGIN, ty, line)
+            ty -= 16
+        c.setFont("Helvetica-Oblique", 10)
+        for line in _wrap(c, d["title_en"], "Helvetica-Oblique", 10, CONTENT_W):
+            c.drawString(MARGIN, ty, line)
+            ty -= 13
+        self.y = ty - 4
+
+    def note(self, block: dict[str, Any]) -> None:
+        self.y -= self._item_note(block, MARGIN, CONTENT_W) + 2
+
+    def _item_note(self, block: dict[str, Any], x: float, width: float) -> float:
+        c = self.c
+        y = self.y - 9
+        for text, font in ((block["de"], "Helvetica"), (block["en"], "Helvetica-Oblique")):
+            c.setFont(font, 8)
+            for line in _wrap(c, text, font, 8, width):
+                c.drawString(x, y, line)
+                y -= 10
+        return self.y - y
+
+    def section(self, block: dict[str, Any]) -> None:
+        c = self.c
+        self.y -= 6
+        c.setFillColorRGB(*GREY)
+        c.rect(MARGIN, self.y - 14, CONTENT_W, 14, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        _label(c, MARGIN + 3, self.y - 10, block["de"], block["en"], 9)
+        self.y -= 18
+        for row in block["rows"]:
+            self.row(row)
+
+    def row(self, items: list[dict[str, Any]]) -> None:
+        x = MARGIN
+        total_gap = GAP * (len(items) - 1)
+        height = 0.0
+        for item in items:
+            w = (CONTENT_W - total_gap) * float(item["width"])
+            height = max(height, self.item(item, x, w))
+            x += w + GAP
+        self.y -= height + 4
+
+    def item(self, item: dict[str, Any], x: float, w: float) -> float:
+        kind = item.get("kind") or item["type"]
+        handler = getattr(self, f"_item_{kind}")
+        used: float = handler(item, x, w)
+        return used
+
+    # -- items ------------------------------------------------------------
+    def _boxed(self, item: dict[str, Any], x: float, w: float, h: float) -> float:
+        _label(self.c, x, self.y - 8, item["de"], item["en"], width=w)
+        return self.y - 10 - h
+
+    def _text(
+        self, item: dict[str, Any], x: float, w: float, h: float, flags: str, size: float
+    ) -> float:
+        y = self._boxed(item, x, w, h)
+        self.c.acroForm.textfield(
+            name=item["name"],
+            tooltip=f"{item['de']} / {item['en']}",
+            x=x,
+            y=y,
+            width=w,
+            height=h,
+            maxlen=item.get("maxlen"),
+            fontName="Helvetica",
+            fontSize=size,
+            borderWidth=0.6,
+            borderColor=_color(0.3),
+            fillColor=_color(*FIELD_BG),
+            textColor=_color(0),
+            fieldFlags=flags,
+        )
+        return 10 + h
+
+    def _item_text(self, item: dict[str, Any], x: float, w: float) -> float:
+        return self._text(item, x, w, FIELD_H, "", self.desc["text_size"])
+
+    def _item_date(self, item: dict[str, Any], x: float, w: float) -> float:
+        self.dates.append(item["name"])
+        item = {**item, "maxlen": 10}
+        return self._text(item, x, w, FIELD_H, "", self.desc["text_size"])
+
+    def _item_comb(self, item: dict[str, Any], x: float, w: float) -> float:
+        return self._text(item, x, w, FIELD_H, "comb doNotScroll", self.desc["text_size"])
+
+    def _item_multiline(self, item: dict[str, Any], x: float, w: float) -> float:
+        h = float(item["height"])
+        return self._text(item, x, w, h, "multiline doNotScroll", self.desc["multiline_size"])
+
+    def _item_combo(self, item: dict[str, Any], x: float, w: float) -> float:
+        y = self._boxed(item, x, w, FIELD_H)
+        self.c.acroForm.choice(
+            name=item["name"],
+            tooltip=f"{item['de']} / {item['en']}",
+            value=" ",  # reportlab cannot write an empty combo; postprocess removes " "
+            options=[" ", *item["options"]],
+            x=x,
+            y=y,
+            width=w,
+            height=FIELD_H,
+            fontName="Helvetica",
+            fontSize=self.desc["text_size"] - 1,
+            borderWidth=0.6,
+            borderColor=_color(0.3),
+            fillColor=_color(*FIELD_BG),
+            textColor=_color(0),
+            fieldFlags="combo",
+        )
+        return 10 + FIELD_H
+
+    def _item_checkbox(self, item: dict[str, Any], x: float, w: float) -> float:
+        size = 10.0
+        self.c.acroForm.checkbox(
+            name=item["name"],
+            tooltip=f"{item['de']} / {item['en']}",
+            x=x,
+            y=self.y - size - 1,
+            size=size,
+            buttonStyle="cross",
+            borderWidth=0.6,
+            borderColor=_color(0.3),
+            fillColor=_color(*FIELD_BG),
+            textColor=_color(0),
+            fieldFlags="",
+        )
+        self.checkboxes[item["name"]] = item["on"]
+        lines = _wrap(self.c, f"{item['de']} / {item['en']}", "Helvetica", LABEL_SIZE + 1, w - 16)
+        y = self.y - 8
+        for n, line in enumerate(lines):
+            if n == 0:
+                _label_mixed(self.c, x + size + 5, y, line, item["de"])
+            else:
+                self.c.setFont("Helvetica-Oblique", LABEL_SIZE + 1)
+                self.c.drawString(x + size + 5, y, line)
+            y -= 9
+        return max(size + 3, 9.0 * len(lines) + 2)
+
+    def _item_radio(self, item: dict[str, Any], x: float, w: float) -> float:
+        c = self.c
+        lines = _wrap(c, f"{item['de']} / {item['en']}", "Helvetica-Bold", LABEL_SIZE, w)
+        y = self.y - 8
+        for line in lines:
+            c.setFont("Helvetica-Bold", LABEL_SIZE)
+            c.drawString(x, y, line)
+            y -= 9
+        size = 10.0
+        ox = x
+        for opt in item["options"]:
+            c.acroForm.radio(
+                name=item["name"],
+                tooltip=f"{item['de']} / {item['en']}",
+                value=opt["state"],
+                selected=False,
+                x=ox,
+                y=y - size + 8,
+                size=size,
+                buttonStyle="circle",
+                borderWidth=0.6,
+                borderColor=_color(0.3),
+                fillColor=_color(*FIELD_BG),
+                textColor=_color(0),
+                fieldFlags="noToggleToOff radio",
+            )
+            label = f"{opt['de']} / {opt['en']}"
+            c.setFont("Helvetica", LABEL_SIZE + 1)
+            c.drawString(ox + size + 4, y - 2, label)
+            ox += size + 14 + c.stringWidth(label, "Helvetica", LABEL_SIZE + 1)
+        return (self.y - y) + size - 2
+
+    def _item_signature(self, item: dict[str, Any], x: float, w: float) -> float:
+        h = float(item["height"])
+        self.c.setLineWidth(0.6)
+        self.c.rect(x, self.y - 10 - h, w, h)
+        _label(self.c, x, self.y - 8, item["de"], item["en"])
+        return 10 + h
+
+    def stamp(self, block: dict[str, Any]) -> None:
+        del block
+        c = self.c
+        self.y -= 10
+        h = min(110.0, self.y - MARGIN - 20)
+        c.setDash(3, 2)
+        c.rect(MARGIN, self.y - h, CONTENT_W, h)
+        c.setDash()
+        _label(c, MARGIN + 4, self.y - 10, "Vermerke der Behörde", "For official use only")
+        self.y -= h
+
+    # -- pages ------------------------------------------------------------
+    def footer(self, pages: int) -> None:
+        c = self.c
+        c.setFont("Helvetica", 7)
+        c.drawString(MARGIN, MARGIN - 18, self.desc["footer"])
+        c.drawRightString(PAGE_W - MARGIN, MARGIN - 18, f"Seite / Page {self.page_no} / {pages}")
+
+    def build(self) -> bytes:
+        pages = self.desc["pages"]
+        for blocks in pages:
+            self.y = PAGE_H - MARGIN
+            for block in blocks:
+                getattr(self, block["type"])(block)
+            if self.y < MARGIN:
+                raise SystemExit(f"page {self.page_no} overflows by {MARGIN - self.y:.0f} pt")
+            self.footer(len(pages))
+            self.c.showPage()
+            self.page_no += 1
+        self.c.save()
+        return self.buf.getvalue()
+
+
+def _label_mixed(c: Any, x: float, y: float, line: str, de: str) -> None:
+    """First line of a checkbox label: German part regular, English part oblique."""
+    size = LABEL_SIZE + 1
+    if line.startswith(de):
+        c.setFont("Helvetica", size)
+        c.drawString(x, y, de)
+        c.setFont("Helvetica-Oblique", size)
+        c.drawString(x + c.stringWidth(de, "Helvetica", size), y, line[len(de) :])
+    else:
+        c.setFont("Helvetica", size)
+        c.drawString(x, y, line)
+
+
+def _color(*rgb: float) -> Any:
+    from reportlab.lib.colors import Color
+
+    if len(rgb) == 1:
+        rgb = (rgb[0], rgb[0], rgb[0])
+    return Color(*rgb)
+
+
+def postprocess(pdf: bytes, dates: list[str], checkboxes: dict[str, str]) -> bytes:
+    """Add what reportlab cannot write: date actions, on-state names, viewer prefs."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        for annot_ref in page.get("/Annots", []):
+            annot = annot_ref.get_object()
+            field = annot.get("/Parent", annot).get_object() if "/T" not in annot else annot
+            name = str(field.get("/T", ""))
+            if name in dates:
+                js = 'AFDate_FormatEx("dd.mm.yyyy");'
+                keystroke = 'AFDate_KeystrokeEx("dd.mm.yyyy");'
+                field[NameObject("/AA")] = DictionaryObject(
+                    {
+                        NameObject("/F"): _js(writer, js),
+                        NameObject("/K"): _js(writer, keystroke),
+                    }
+                )
+            if field.get("/FT") == "/Ch":
+                opts = ArrayObject(o for o in field["/Opt"] if str(o) != " ")
+                field[NameObject("/Opt")] = opts
+                for key in ("/V", "/I"):
+                    if key in field:
+                        del field[key]
+            if name in checkboxes:
+                on = NameObject("/" + checkboxes[name])
+                ap = annot["/AP"]
+                for key in ("/N", "/D"):
+                    states = ap[key].get_object()
+                    if "/Yes" in states:
+                        states[on] = states.raw_get("/Yes")
+                        del states["/Yes"]
+                annot[NameObject("/AS")] = NameObject("/Off")
+                annot[NameObject("/V")] = NameObject("/Off")
+    acro = writer._root_object["/AcroForm"].get_object()
+    if "/NeedAppearances" in acro:
+        del acro["/NeedAppearances"]
+    writer._root_object[NameObject("/Lang")] = TextStringObject("de-DE")
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): NameObject("/true")}
+    )
+    # A fixed /ID keeps the output reproducible (pypdf would otherwise derive one from time).
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _js(writer: Any, code: str) -> Any:
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    return writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(code),
+            }
+        )
+    )
+
+
+def build(desc_path: Path) -> tuple[str, bytes]:
+    desc = json.loads(desc_path.read_text(encoding="utf-8"))
+    layout = Layout(desc)
+    raw = layout.build()
+    return desc["id"], postprocess(raw, layout.dates, layout.checkboxes)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("description", nargs="?", default=str(FORMS / "aufenthalt-25-4-2.form.json"))
+    ap.add_argument("--check", action="store_true", help="compare with the committed PDF")
+    args = ap.parse_args()
+    form_id, pdf = build(Path(args.description))
+    target = FORMS / f"{form_id}.pdf"
+    if args.check:
+        same = target.is_file() and target.read_bytes() == pdf
+        print(("up to date: " if same else "DIFFERS: ") + str(target))
+        return 0 if same else 1
+    target.write_bytes(pdf)
+    print(f"wrote {target} sha256={hashlib.sha256(pdf).hexdigest()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

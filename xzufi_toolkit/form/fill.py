@@ -1,0 +1,332 @@
+"""Fill an AcroForm with pypdf so that every viewer shows every value.
+
+What pypdf's own ``update_page_form_field_values`` gets wrong for us (see
+``docs/forms.md``): its appearances use the non-embedded standard Helvetica
+(pdfium drops ś, Ş, ă; Cyrillic and Greek become "?"), fixed-size multiline
+text is not wrapped, radio groups get a string /V Acrobat and Chrome ignore.
+
+So values are written here directly on the pypdf objects of a cloned
+template: /V for each field, an appearance stream (/AP /N) per widget drawn
+with the embedded Roboto subset (laid out by :mod:`.layout`), /AS and a name
+/V for checkboxes and radio groups, no NeedAppearances. Values are checked
+first (:mod:`.values`); a fill with findings of severity error raises
+:class:`~xzufi_toolkit.errors.ValidationFailedError` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from xzufi_toolkit.errors import FormError, ValidationFailedError
+from xzufi_toolkit.findings import Finding, Report
+from xzufi_toolkit.form.fonts import FormFont, form_font
+from xzufi_toolkit.form.inspect import FieldInfo, FormInfo, inspect_form, iter_terminal_fields
+from xzufi_toolkit.form.values import FieldValue, check_values, normalize_value, plan_field
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+__all__ = ["FONT_RESOURCE", "FormFiller", "fill_form"]
+
+FONT_RESOURCE = "XzufiRoboto"
+
+
+class FormFiller:
+    """A template read once and filled many times (batch use keeps one per process).
+
+    ``font`` defaults to the process-wide Roboto subset, built on first use.
+    """
+
+    def __init__(
+        self, template: bytes, *, file: str | None = None, font: FormFont | None = None
+    ) -> None:
+        self.template = template
+        self.file = file
+        self.info: FormInfo = inspect_form(template, file=file)
+        self.font = font or form_font()
+        self._reader: PdfReader | None = None
+        self._widths: ArrayObject | None = None
+
+    def check(
+        self,
+        values: Mapping[str, FieldValue],
+        *,
+        sources: Mapping[str, str] | None = None,
+        file: str | None = None,
+        show_values: bool = False,
+    ) -> list[Finding]:
+        """Findings for ``values``; see :mod:`xzufi_toolkit.form.values` for the codes."""
+        return check_values(
+            self.info, values, self.font, file=file, sources=sources, show_values=show_values
+        )
+
+    def fill(
+        self,
+        values: Mapping[str, FieldValue],
+        *,
+        flatten: bool = False,
+        sources: Mapping[str, str] | None = None,
+        file: str | None = None,
+        show_values: bool = False,
+    ) -> bytes:
+        """The filled PDF as bytes; raises ``ValidationFailedError`` on value errors."""
+        findings = self.check(values, sources=sources, file=file, show_values=show_values)
+        report = Report(findings=findings, documents=1)
+        if not report.valid:
+            raise ValidationFailedError(
+                f"{sum(1 for f in findings if f.severity.rank == 2)} value(s) do not fit the form",
+                report,
+                file=file,
+                hint="see the findings; nothing was written",
+            )
+        try:
+            data = self._fill(values)
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+            raise FormError(
+                f"cannot fill this form: {type(exc).__name__} in its field structure",
+                file=self.file,
+                hint="inspect the form; repair it with qpdf or export it again",
+            ) from None
+        if flatten:
+            from xzufi_toolkit.form.flatten import flatten_pdf
+
+            data = flatten_pdf(data, file=self.file)
+        return data
+
+    # -- implementation ---------------------------------------------------
+    def _fill(self, values: Mapping[str, FieldValue]) -> bytes:
+        from pypdf import PdfReader, PdfWriter
+        from pypdf.generic import NameObject
+
+        if self._reader is None:
+            self._reader = PdfReader(io.BytesIO(self.template), strict=False)
+        writer = PdfWriter(clone_from=self._reader)
+        acro: Any = writer.root_object["/AcroForm"].get_object()
+        for key in ("/NeedAppearances", "/XFA"):
+            if key in acro:
+                del acro[key]
+        fields = {name: (node, widgets) for name, node, widgets in iter_terminal_fields(writer)}
+        font_ref: IndirectObject | None = None
+        for name, raw in values.items():
+            info = self.info.by_name[name]
+            value = normalize_value(info, raw)
+            node, widgets = fields[name]
+            if info.kind in ("checkbox", "radio"):
+                _set_state(node, widgets, str(value))
+                continue
+            if font_ref is None:
+                font_ref = self._add_font(writer)
+            text = str(value)
+            node[NameObject("/V")] = _text(text)
+            if info.kind in ("combo", "list"):
+                text = info.labels[info.options.index(text)] if text else ""
+                if "/I" in node:
+                    del node["/I"]
+            for widget in widgets:
+                self._draw(writer, info, widget, text, font_ref)
+            size = info.font_size or 0
+            node[NameObject("/DA")] = _text(f"/{FONT_RESOURCE} {_num(size)} Tf 0 g")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    def _draw(
+        self,
+        writer: PdfWriter,
+        info: FieldInfo,
+        widget: DictionaryObject,
+        text: str,
+        font_ref: IndirectObject,
+    ) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            DecodedStreamObject,
+            DictionaryObject,
+            FloatObject,
+            NameObject,
+        )
+
+        rect_obj: Any = widget["/Rect"]
+        rect = [float(v) for v in rect_obj]
+        width, height = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
+        plan = plan_field(self.font, info, text, (width, height))
+        ops = _frame(widget, width, height)
+        ops.append(b"/Tx BMC q")
+        ops.append(f"{_num(1)} {_num(1)} {_num(width - 2)} {_num(height - 2)} re W n".encode())
+        ops.append(f"BT /{FONT_RESOURCE} {_num(plan.size)} Tf 0 g".encode())
+        x0 = y0 = 0.0
+        for x, y, line in plan.lines:
+            ops.append(
+                f"{_num(x - x0)} {_num(y - y0)} Td ".encode() + self.font.encode(line) + b" Tj"
+            )
+            x0, y0 = x, y
+        ops.append(b"ET Q EMC")
+        stream = DecodedStreamObject()
+        content = b"\n".join(ops)
+        stream[NameObject("/Type")] = NameObject("/XObject")
+        stream[NameObject("/Subtype")] = NameObject("/Form")
+        stream[NameObject("/BBox")] = ArrayObject(
+            [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
+        )
+        stream[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject(f"/{FONT_RESOURCE}"): font_ref})}
+        )
+        stream.set_data(content)
+        ap_stream: Any = stream.flate_encode() if len(content) > 2048 else stream
+        widget[NameObject("/AP")] = DictionaryObject(
+            {NameObject("/N"): writer._add_object(ap_stream)}
+        )
+
+    def _add_font(self, writer: PdfWriter) -> IndirectObject:
+        """Embed the subset as a Type0/CIDFontType2 font and register it in /DR."""
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            EncodedStreamObject,
+            NameObject,
+            NumberObject,
+            TextStringObject,
+        )
+
+        f = self.font
+        file2 = EncodedStreamObject()
+        file2._data = f.compressed
+        file2[NameObject("/Filter")] = NameObject("/FlateDecode")
+        file2[NameObject("/Length1")] = NumberObject(len(f.ttf))
+        to_unicode = EncodedStreamObject()
+        to_unicode._data = f.to_unicode
+        to_unicode[NameObject("/Filter")] = NameObject("/FlateDecode")
+        descriptor = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/FontDescriptor"),
+                NameObject("/FontName"): NameObject(f"/{f.base_name}"),
+                NameObject("/Flags"): NumberObject(32),
+                NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in f.bbox),
+                NameObject("/ItalicAngle"): NumberObject(0),
+                NameObject("/Ascent"): NumberObject(f.ascent),
+                NameObject("/Descent"): NumberObject(f.descent),
+                NameObject("/CapHeight"): NumberObject(f.cap_height),
+                NameObject("/StemV"): NumberObject(80),
+                NameObject("/FontFile2"): writer._add_object(file2),
+            }
+        )
+        if self._widths is None:
+            self._widths = ArrayObject(
+                [NumberObject(0), ArrayObject(NumberObject(w) for w in f.widths)]
+            )
+        cid_font = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/CIDFontType2"),
+                NameObject("/BaseFont"): NameObject(f"/{f.base_name}"),
+                NameObject("/CIDSystemInfo"): DictionaryObject(
+                    {
+                        NameObject("/Registry"): TextStringObject("Adobe"),
+                        NameObject("/Ordering"): TextStringObject("Identity"),
+                        NameObject("/Supplement"): NumberObject(0),
+                    }
+                ),
+                NameObject("/FontDescriptor"): writer._add_object(descriptor),
+                NameObject("/DW"): NumberObject(1000),
+                NameObject("/W"): self._widths,
+                NameObject("/CIDToGIDMap"): NameObject("/Identity"),
+            }
+        )
+        type0 = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type0"),
+                NameObject("/BaseFont"): NameObject(f"/{f.base_name}"),
+                NameObject("/Encoding"): NameObject("/Identity-H"),
+                NameObject("/DescendantFonts"): ArrayObject([writer._add_object(cid_font)]),
+                NameObject("/ToUnicode"): writer._add_object(to_unicode),
+            }
+        )
+        ref: IndirectObject = writer._add_object(type0)
+        acro: Any = writer.root_object["/AcroForm"].get_object()
+        dr: Any = acro.get("/DR")
+        if dr is None:
+            dr = DictionaryObject()
+            acro[NameObject("/DR")] = dr
+        dr = dr.get_object()
+        fonts: Any = dr.get("/Font")
+        if fonts is None:
+            fonts = DictionaryObject()
+            dr[NameObject("/Font")] = fonts
+        fonts.get_object()[NameObject(f"/{FONT_RESOURCE}")] = ref
+        return ref
+
+
+def fill_form(
+    template: bytes,
+    values: Mapping[str, FieldValue],
+    *,
+    file: str | None = None,
+    flatten: bool = False,
+    show_values: bool = False,
+) -> bytes:
+    """Fill ``template`` once (for many fills, keep a :class:`FormFiller`)."""
+    return FormFiller(template, file=file).fill(values, flatten=flatten, show_values=show_values)
+
+
+def _set_state(node: DictionaryObject, widgets: list[DictionaryObject], state: str) -> None:
+    """Checkbox or radio group: /V as a name on the field, /AS on each widget.
+
+    pypdf writes a radio group's /V as the string "(/name)" and copies it onto
+    each kid, which Acrobat and Chrome read as "nothing selected".
+    """
+    from pypdf.generic import NameObject
+
+    on = NameObject(f"/{state}")
+    off = NameObject("/Off")
+    node[NameObject("/V")] = on if state != "Off" else off
+    for widget in widgets:
+        if widget is not node and "/V" in widget:
+            del widget["/V"]
+        ap = widget.get("/AP")
+        normal = ap.get_object().get("/N") if ap is not None else None
+        has = normal is not None and on in normal.get_object()
+        widget[NameObject("/AS")] = on if has else off
+
+
+def _frame(widget: DictionaryObject, width: float, height: float) -> list[bytes]:
+    """Background and border from the widget's /MK and /BS, as the template drew them."""
+    mk = widget.get("/MK")
+    mk = mk.get_object() if mk is not None else {}
+    ops: list[bytes] = []
+    bg = _color(mk.get("/BG"), fill=True)
+    if bg:
+        ops.append(bg + f" 0 0 {_num(width)} {_num(height)} re f".encode())
+    bc = _color(mk.get("/BC"), fill=False)
+    bs = widget.get("/BS")
+    bw = float(bs.get_object().get("/W", 1)) if bs is not None else 1.0
+    if bc and bw > 0:
+        half = bw / 2
+        box = f"{_num(half)} {_num(half)} {_num(width - bw)} {_num(height - bw)} re S"
+        ops.append(bc + f" {_num(bw)} w ".encode() + box.encode())
+    return ops
+
+
+def _color(arr: Any, *, fill: bool) -> bytes:
+    if arr is None:
+        return b""
+    comps = [float(v) for v in arr.get_object()]
+    ops = {1: "g", 3: "rg", 4: "k"}.get(len(comps))
+    if ops is None:
+        return b""
+    op = ops if fill else ops.upper()
+    return (" ".join(_num(c) for c in comps) + f" {op}").encode()
+
+
+def _num(v: float) -> str:
+    text = f"{v:.3f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def _text(s: str) -> Any:
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(s)

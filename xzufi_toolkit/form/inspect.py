@@ -1,0 +1,403 @@
+"""What an AcroForm offers: field names, kinds, limits, options, on-states, fonts.
+
+``inspect_form`` reads any PDF form (not only ours), so the toolkit can fill
+other authorities' forms: the result lists what a mapping may target, and
+``mapping_skeleton`` turns it into a mapping file to complete by hand.
+
+Unusable PDFs raise :class:`~xzufi_toolkit.errors.FormError` with the reason:
+not a PDF, damaged, encrypted, XFA-only, no AcroForm, no fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from xzufi_toolkit.errors import FormError
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject
+
+__all__ = [
+    "FieldInfo",
+    "FormInfo",
+    "inspect_form",
+    "iter_terminal_fields",
+    "mapping_skeleton",
+    "open_form",
+]
+
+# Field flags (PDF 32000-1, 12.7.3.1 and 12.7.4.2-4)
+FF_READ_ONLY = 1 << 0
+FF_REQUIRED = 1 << 1
+FF_MULTILINE = 1 << 12
+FF_PASSWORD = 1 << 13
+FF_NO_TOGGLE_OFF = 1 << 14
+FF_RADIO = 1 << 15
+FF_PUSHBUTTON = 1 << 16
+FF_COMBO = 1 << 17
+FF_EDIT = 1 << 18
+FF_COMB = 1 << 24
+
+_DATE_JS = re.compile(r'AFDate_(?:Format|Keystroke)(?:Ex)?\(\s*"([^"]+)"')
+_DA_FONT = re.compile(r"/([^\s/()<>\[\]{}%]+)\s+([\d.]+)\s+Tf")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldInfo:
+    """One terminal field of an AcroForm.
+
+    ``kind`` is one of text, date, comb, multiline, password, checkbox, radio,
+    combo, list, signature, button. ``options`` are the export values of a
+    choice field, ``labels`` what the viewer shows for them; ``on_states`` the
+    appearance names that mean "on" for checkboxes and radio groups.
+    """
+
+    name: str
+    kind: str
+    page: int
+    rect: tuple[float, float, float, float]
+    max_len: int | None = None
+    comb: bool = False
+    options: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    on_states: tuple[str, ...] = ()
+    font: str | None = None
+    font_size: float | None = None
+    read_only: bool = False
+    required: bool = False
+    date_format: str | None = None
+    alignment: int = 0
+    tooltip: str | None = None
+    widgets: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "page": self.page}
+        out["rect"] = [round(v, 2) for v in self.rect]
+        for key in ("max_len", "font", "font_size", "date_format", "tooltip"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        for key in ("comb", "read_only", "required"):
+            if getattr(self, key):
+                out[key] = True
+        if self.options:
+            out["options"] = list(self.options)
+            if self.labels != self.options:
+                out["labels"] = list(self.labels)
+        if self.on_states:
+            out["on_states"] = list(self.on_states)
+        if self.widgets != 1:
+            out["widgets"] = self.widgets
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FormInfo:
+    """An AcroForm at a glance, with the SHA-256 of the file it was read from."""
+
+    sha256: str
+    pages: int
+    fields: tuple[FieldInfo, ...]
+    xfa: bool = False
+    need_appearances: bool = False
+    fonts: tuple[str, ...] = ()
+    by_name: dict[str, FieldInfo] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_name.update({f.name: f for f in self.fields})
+
+    def field(self, name: str) -> FieldInfo | None:
+        return self.by_name.get(name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "pages": self.pages,
+            "xfa": self.xfa,
+            "need_appearances": self.need_appearances,
+            "fonts": list(self.fonts),
+            "fields": [f.as_dict() for f in self.fields],
+        }
+
+
+def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
+    """A pypdf reader for ``data``, or :class:`FormError` saying why it is unusable."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        raise FormError(
+            "not a PDF file (no %PDF- header)", file=file, hint="pass the PDF form itself"
+        )
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+        root: Any = None
+        if not encrypted:
+            len(reader.pages)  # forces the page tree to be read
+            root = reader.trailer["/Root"].get_object()
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise FormError(
+            f"damaged PDF: {type(exc).__name__}",
+            file=file,
+            hint="repair it with qpdf or export it again from the authoring tool",
+        ) from None
+    if encrypted:
+        raise FormError(
+            "the PDF is encrypted",
+            file=file,
+            hint="ask the authority for an unprotected form or decrypt it (qpdf --decrypt)",
+        )
+    acro: Any = root.get("/AcroForm")
+    acro = acro.get_object() if acro is not None else None
+    fields: Any = acro.get("/Fields") if acro is not None else None
+    has_fields = bool(fields is not None and len(fields.get_object()) > 0)
+    if acro is not None and "/XFA" in acro and not has_fields:
+        raise FormError(
+            "XFA-only form: its fields exist only in XFA, which no current viewer but "
+            "Adobe Reader fills",
+            file=file,
+            hint="ask the authority for an AcroForm version of the form",
+        )
+    if acro is None or not has_fields:
+        raise FormError(
+            "the PDF has no form fields (no AcroForm)",
+            file=file,
+            hint="inspect shows only fillable PDFs; is this a printed or flattened form?",
+        )
+    return reader
+
+
+def iter_terminal_fields(
+    doc: PdfReader | PdfWriter,
+) -> list[tuple[str, DictionaryObject, list[DictionaryObject]]]:
+    """(fully qualified name, field dictionary, widget annotations) of each terminal field."""
+    from pypdf.generic import DictionaryObject
+
+    root: Any = doc.trailer["/Root"].get_object() if hasattr(doc, "trailer") else doc.root_object
+    acro: Any = root["/AcroForm"].get_object()
+    out: list[tuple[str, DictionaryObject, list[DictionaryObject]]] = []
+    seen: set[int] = set()
+
+    def walk(node: DictionaryObject, prefix: str, depth: int) -> None:
+        if id(node) in seen or depth > 32:
+            return
+        seen.add(id(node))
+        partial = node.get("/T")
+        name = prefix if partial is None else (f"{prefix}.{partial}" if prefix else str(partial))
+        kids = [k.get_object() for k in node.get("/Kids", [])]
+        kids = [k for k in kids if isinstance(k, DictionaryObject)]
+        field_kids = [k for k in kids if "/T" in k]
+        if field_kids:
+            for kid in field_kids:
+                walk(kid, name, depth + 1)
+            return
+        widgets = [k for k in kids if k.get("/Subtype") == "/Widget"] or [node]
+        out.append((name, node, widgets))
+
+    for ref in acro.get("/Fields", []):
+        node = ref.get_object()
+        if isinstance(node, DictionaryObject):
+            walk(node, "", 0)
+    return out
+
+
+def inherited(node: DictionaryObject, key: str, default: Any = None) -> Any:
+    """An inheritable field attribute (/FT, /Ff, /DA, /Q, /MaxLen…), looked up the parents."""
+    current: Any = node
+    for _ in range(33):
+        if current is None:
+            break
+        if key in current:
+            return current[key]
+        parent = current.get("/Parent")
+        current = parent.get_object() if parent is not None else None
+    return default
+
+
+def on_states(widget: DictionaryObject) -> list[str]:
+    ap = widget.get("/AP")
+    normal = ap.get_object().get("/N") if ap is not None else None
+    if normal is None or not hasattr(normal.get_object(), "keys"):
+        return []
+    return [str(k)[1:] for k in normal.get_object() if str(k) != "/Off"]
+
+
+def _kind(ft: str, flags: int, has_date: bool, comb: bool) -> str:
+    """The field kind: the first matching rule of (type, flag test, kind) wins."""
+    rules: tuple[tuple[str, bool, str], ...] = (
+        ("/Btn", bool(flags & FF_PUSHBUTTON), "button"),
+        ("/Btn", bool(flags & FF_RADIO), "radio"),
+        ("/Btn", True, "checkbox"),
+        ("/Ch", bool(flags & FF_COMBO), "combo"),
+        ("/Ch", True, "list"),
+        ("/Sig", True, "signature"),
+        ("/Tx", bool(flags & FF_MULTILINE), "multiline"),
+        ("/Tx", bool(flags & FF_PASSWORD), "password"),
+        ("/Tx", comb, "comb"),
+        ("/Tx", has_date, "date"),
+    )
+    return next((kind for t, hit, kind in rules if t == ft and hit), "text")
+
+
+def _date_format(node: DictionaryObject) -> str | None:
+    aa = inherited(node, "/AA")
+    if aa is None:
+        return None
+    for key in ("/F", "/K"):
+        action = aa.get_object().get(key)
+        if action is None:
+            continue
+        js = action.get_object().get("/JS")
+        if js is None:
+            continue
+        js_obj = js.get_object()
+        code = js_obj.get_data().decode("latin-1") if hasattr(js_obj, "get_data") else str(js_obj)
+        m = _DATE_JS.search(code)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _options(node: DictionaryObject) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    opts = inherited(node, "/Opt") or []
+    values: list[str] = []
+    labels: list[str] = []
+    for item in opts:
+        obj = item.get_object()
+        if isinstance(obj, list) and len(obj) >= 2:
+            values.append(str(obj[0].get_object()))
+            labels.append(str(obj[1].get_object()))
+        else:
+            values.append(str(obj))
+            labels.append(str(obj))
+    return tuple(values), tuple(labels)
+
+
+def describe_field(
+    name: str, node: DictionaryObject, widgets: list[DictionaryObject], page_of: dict[int, int]
+) -> FieldInfo:
+    """The :class:`FieldInfo` of one terminal field."""
+    ft = str(inherited(node, "/FT", ""))
+    flags = int(inherited(node, "/Ff", 0))
+    max_len_obj = inherited(node, "/MaxLen")
+    max_len = int(max_len_obj) if max_len_obj is not None else None
+    comb = bool(flags & FF_COMB) and max_len is not None and ft == "/Tx"
+    date_format = _date_format(node) if ft == "/Tx" else None
+    da = str(inherited(node, "/DA", "") or "")
+    m = _DA_FONT.search(da)
+    states: list[str] = []
+    for w in widgets:
+        for s in on_states(w):
+            if s not in states:
+                states.append(s)
+    options, labels = _options(node) if ft == "/Ch" else ((), ())
+    first: Any = widgets[0]
+    rect = tuple(float(v) for v in first.get("/Rect", [0, 0, 0, 0]))
+    page = page_of.get(id(first["/P"].get_object()) if "/P" in first else -1, 0)
+    tu = node.get("/TU")
+    return FieldInfo(
+        name=name,
+        kind=_kind(ft, flags, date_format is not None, comb),
+        page=page,
+        rect=(rect[0], rect[1], rect[2], rect[3]) if len(rect) == 4 else (0.0, 0.0, 0.0, 0.0),
+        max_len=max_len,
+        comb=comb,
+        options=options,
+        labels=labels,
+        on_states=tuple(states) if ft == "/Btn" else (),
+        font=m.group(1) if m else None,
+        font_size=float(m.group(2)) if m else None,
+        read_only=bool(flags & FF_READ_ONLY),
+        required=bool(flags & FF_REQUIRED),
+        date_format=date_format,
+        alignment=int(inherited(node, "/Q", 0)),
+        tooltip=str(tu) if tu is not None else None,
+        widgets=len(widgets),
+    )
+
+
+def page_index(doc: PdfReader | PdfWriter) -> dict[int, int]:
+    """id(page dictionary) -> 1-based page number; widgets name their page in /P."""
+    return {id(p.get_object()): n for n, p in enumerate(doc.pages, start=1)}
+
+
+def _widget_pages(doc: PdfReader | PdfWriter) -> dict[int, int]:
+    out = page_index(doc)
+    for n, page in enumerate(doc.pages, start=1):
+        for ref in page.get("/Annots", []) or []:
+            out.setdefault(id(ref.get_object()), n)
+    return out
+
+
+def inspect_form(data: bytes, *, file: str | None = None) -> FormInfo:
+    """Read the AcroForm of ``data`` (raises :class:`FormError` when unusable)."""
+    reader = open_form(data, file=file)
+    try:
+        return _inspect(reader, hashlib.sha256(data).hexdigest())
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise FormError(
+            f"damaged form structure: {type(exc).__name__}",
+            file=file,
+            hint="repair it with qpdf or export it again from the authoring tool",
+        ) from None
+
+
+def _inspect(reader: PdfReader, sha256: str) -> FormInfo:
+    root: Any = reader.trailer["/Root"].get_object()
+    acro: Any = root["/AcroForm"].get_object()
+    pages = _widget_pages(reader)
+    fields: list[FieldInfo] = []
+    for name, node, widgets in iter_terminal_fields(reader):
+        info = describe_field(name, node, widgets, pages)
+        if info.page == 0:  # no /P: find the page listing the widget
+            info = _with_page(info, pages.get(id(widgets[0]), 0))
+        fields.append(info)
+    dr = acro.get("/DR")
+    fonts: list[str] = []
+    if dr is not None and "/Font" in dr.get_object():
+        fonts = [str(k)[1:] for k in dr.get_object()["/Font"].get_object()]
+    return FormInfo(
+        sha256=sha256,
+        pages=len(reader.pages),
+        fields=tuple(fields),
+        xfa="/XFA" in acro,
+        need_appearances=bool(acro.get("/NeedAppearances", False)),
+        fonts=tuple(fonts),
+    )
+
+
+def _with_page(info: FieldInfo, page: int) -> FieldInfo:
+    from dataclasses import replace
+
+    return replace(info, page=page)
+
+
+def mapping_skeleton(info: FormInfo, *, form_name: str) -> dict[str, Any]:
+    """A mapping file to complete: every fillable field with an empty path."""
+    fields: dict[str, Any] = {}
+    for f in info.fields:
+        if f.kind in ("signature", "button") or f.read_only:
+            continue
+        spec: dict[str, Any] = {"path": None}
+        if f.kind == "date":
+            spec["transform"] = ["date"]
+        elif f.kind == "checkbox":
+            spec["transform"] = ["bool"]
+        elif f.kind in ("radio", "combo", "list"):
+            spec["transform"] = ["table"]
+            choices = f.on_states if f.kind == "radio" else f.options
+            spec["table"] = {"CODE": choices[0] if choices else ""}
+        fields[f.name] = spec
+    return {
+        "mapping_version": 1,
+        "form": form_name,
+        "form_sha256": info.sha256,
+        "fields": fields,
+    }
