@@ -1,0 +1,348 @@
+"""Case data -> form field values, from a mapping file kept next to the template.
+
+A mapping file (JSON, checked against ``forms/mapping.schema.json``) names the
+template and pins its SHA-256; each form field gets one rule::
+
+    "geburtsdatum": {"path": "$.antragsteller.geburt.datum", "transform": ["date"]}
+    "strasse_hausnummer": {"path": ["$.antragsteller.anschrift.strasse",
+                                    "$.antragsteller.anschrift.hausnummer"], "join": " "}
+    "geschlecht": {"path": "$.antragsteller.geschlecht", "transform": ["table"],
+                   "table": {"m": "maennlich", "w": "weiblich"}}
+    "unterlage_lichtbild": {"path": "$.unterlagen[*].art", "transform": ["contains"],
+                            "value": "02"}
+
+Paths are the JSON paths the case findings use (``$.a.b[0]``, ``[*]`` for every
+element). Transforms run in order on each value: ``date`` (ISO date or partial
+date -> TT.MM.JJJJ / MM.JJJJ / JJJJ; other values pass unchanged), ``table``
+(code -> label: an inline object, a name under ``tables``, or
+``codelist:NAME`` for a packaged code list; ``fallback`` formats unknown
+codes, otherwise they are a finding), ``number`` (German decimal comma,
+``decimals``), ``bool``; and on all values at once ``contains`` (``value`` is
+among them) and ``any``. The results are joined with ``join`` and put into
+``format`` (``{}``). Booleans reach the filler as true/false and become the
+checkbox's own on-state there.
+
+Hand-written on purpose: the path subset (dots, ``[n]``, ``[*]``) is ten lines;
+a JSONPath library would accept far more than a mapping should contain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from xzufi_toolkit.errors import ConfigError, FormError
+from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.form.inspect import FormInfo
+from xzufi_toolkit.form.values import FieldValue
+from xzufi_toolkit.resources import data_file, form_file
+
+__all__ = [
+    "DEFAULT_FORM",
+    "DEFAULT_MAPPING",
+    "FieldRule",
+    "FormMapping",
+    "apply_mapping",
+    "check_mapping",
+    "load_mapping",
+    "require_matching_form",
+    "resolve_path",
+]
+
+DEFAULT_FORM = "aufenthalt-25-4-2.pdf"
+DEFAULT_MAPPING = "aufenthalt-25-4-2.mapping.json"
+
+_PATH_TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*)\]")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_AGGREGATES = frozenset({"contains", "any"})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """How one form field gets its value from the case."""
+
+    field: str
+    paths: tuple[str, ...]
+    transforms: tuple[str, ...] = ()
+    table: dict[str, str] | None = None
+    fallback: str | None = None
+    join: str = ", "
+    format: str | None = None
+    value: str | None = None
+    decimals: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormMapping:
+    """A parsed mapping file."""
+
+    form: str
+    form_sha256: str
+    rules: tuple[FieldRule, ...]
+    case_schema: str | None = None
+    file: str | None = None
+
+
+@cache
+def _mapping_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(form_file("mapping.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+@cache
+def _codelist(name: str) -> dict[str, str]:
+    if not re.fullmatch(r"[a-z0-9_-]+", name):
+        raise ConfigError(f"not a code list name: {name!r}")
+    doc = json.loads(data_file("codelists", f"{name}.json").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for entry in doc.get("codes", []):
+        label = entry.get("name")
+        if isinstance(label, dict):
+            label = label.get("de")
+        if isinstance(label, str):
+            out[str(entry["code"])] = label
+    return out
+
+
+def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
+    """Parse and check a mapping file; :class:`ConfigError` names the first problem."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError("the mapping is not JSON", file=file, line=line) from None
+    errors = sorted(_mapping_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = "$" + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path
+        )
+        raise ConfigError(
+            f"the mapping does not match its schema at {where}: {err.validator} failed",
+            file=file,
+            hint="see forms/mapping.schema.json",
+        )
+    tables: dict[str, dict[str, str]] = doc.get("tables", {})
+    rules: list[FieldRule] = []
+    for name, spec in doc["fields"].items():
+        path = spec.get("path")
+        if path is None:
+            continue  # a skeleton entry not yet completed: the field stays empty
+        paths = (path,) if isinstance(path, str) else tuple(path)
+        for p in paths:
+            if not _valid_path(p):
+                raise ConfigError(f"field {name!r}: not a supported JSON path: {p!r}", file=file)
+        table = spec.get("table")
+        if isinstance(table, str):
+            if table.startswith("codelist:"):
+                table = _codelist(table.removeprefix("codelist:"))
+            elif table in tables:
+                table = tables[table]
+            else:
+                raise ConfigError(f"field {name!r}: unknown table {table!r}", file=file)
+        rules.append(
+            FieldRule(
+                field=name,
+                paths=paths,
+                transforms=tuple(spec.get("transform", ())),
+                table=table,
+                fallback=spec.get("fallback"),
+                join=spec.get("join", ", "),
+                format=spec.get("format"),
+                value=spec.get("value"),
+                decimals=spec.get("decimals"),
+            )
+        )
+    return FormMapping(
+        form=doc["form"],
+        form_sha256=doc["form_sha256"],
+        rules=tuple(rules),
+        case_schema=doc.get("case_schema"),
+        file=file,
+    )
+
+
+def _valid_path(path: str) -> bool:
+    if not path.startswith("$"):
+        return False
+    rest = path[1:]
+    pos = 0
+    for m in _PATH_TOKEN.finditer(rest):
+        if m.start() != pos:
+            return False
+        pos = m.end()
+    return pos == len(rest)
+
+
+def resolve_path(doc: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """(concrete path, value) for each match of ``path`` in ``doc``; nothing when absent."""
+    current: list[tuple[str, Any]] = [("$", doc)]
+    for m in _PATH_TOKEN.finditer(path[1:]):
+        key, index = m.group(1), m.group(2)
+        nxt: list[tuple[str, Any]] = []
+        for where, value in current:
+            if key is not None:
+                if isinstance(value, dict) and key in value:
+                    nxt.append((f"{where}.{key}", value[key]))
+            elif isinstance(value, list):
+                if index == "*":
+                    nxt.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+                elif int(index) < len(value):
+                    nxt.append((f"{where}[{index}]", value[int(index)]))
+        current = nxt
+    yield from current
+
+
+def _date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    m = _ISO_DATE.match(value)
+    if not m:
+        return value
+    year, month, day = m.groups()
+    return ".".join(p for p in (day, month, year) if p)
+
+
+def _number(value: Any, decimals: int | None) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 2
+        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:,.0f}"
+    else:
+        text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def apply_mapping(
+    mapping: FormMapping, case: Any, *, file: str | None = None, show_values: bool = False
+) -> tuple[dict[str, FieldValue], dict[str, str], list[Finding]]:
+    """Field values for ``case`` (a parsed case JSON object).
+
+    Returns the values, the JSON path each value came from (for findings), and
+    findings for codes without a label (``FORM-MAP-NO-LABEL``).
+    """
+    values: dict[str, FieldValue] = {}
+    sources: dict[str, str] = {}
+    findings: list[Finding] = []
+    for rule in mapping.rules:
+        found = [hit for p in rule.paths for hit in resolve_path(case, p)]
+        items: list[Any] = [v for _, v in found if v is not None]
+        if not found:
+            continue
+        sources[rule.field] = found[0][0]
+        for t in rule.transforms:
+            if t in _AGGREGATES:
+                items = [rule.value in [_key(v) for v in items]] if t == "contains" else [any(items)]
+                continue
+            mapped: list[Any] = []
+            for item in items:
+                if t == "date":
+                    mapped.append(_date(item))
+                elif t == "number":
+                    mapped.append(_number(item, rule.decimals))
+                elif t == "bool":
+                    mapped.append(bool(item))
+                elif t == "table":
+                    label = _label(rule, item)
+                    if label is None:
+                        shown = f" {_key(item)!r}" if show_values else ""
+                        findings.append(
+                            Finding(
+                                code="FORM-MAP-NO-LABEL",
+                                severity=Severity.ERROR,
+                                message=f"field {rule.field!r}: the mapping has no label for "
+                                f"code{shown}",
+                                location=Location(file=file, json_path=found[0][0]),
+                            )
+                        )
+                        continue
+                    mapped.append(label)
+            items = mapped
+        if not items:
+            continue
+        if len(items) == 1 and isinstance(items[0], bool):
+            values[rule.field] = items[0]
+            continue
+        text = rule.join.join(_key(v) for v in items)
+        values[rule.field] = rule.format.format(text) if rule.format else text
+    return values, sources, findings
+
+
+def _label(rule: FieldRule, item: Any) -> str | None:
+    key = _key(item)
+    if rule.table is not None and key in rule.table:
+        return rule.table[key]
+    if rule.fallback is not None:
+        return rule.fallback.format(code=key)
+    return None
+
+
+def check_mapping(mapping: FormMapping, form: FormInfo) -> list[Finding]:
+    """Does ``mapping`` fit ``form``? Hash, field names, table values vs options/states.
+
+    Codes: ``FORM-MAPPING-HASH`` (the form is not the one the mapping was made
+    for), ``FORM-MAPPING-FIELD`` (the mapping names a field the form lacks),
+    ``FORM-MAPPING-VALUE`` (a table value is not an option / on-state).
+    """
+    loc = Location(file=mapping.file)
+    out: list[Finding] = []
+    if mapping.form_sha256 != form.sha256:
+        out.append(
+            Finding(
+                "FORM-MAPPING-HASH",
+                Severity.ERROR,
+                f"the mapping was made for a form with SHA-256 {mapping.form_sha256[:12]}…, "
+                f"this form has {form.sha256[:12]}…",
+                loc,
+            )
+        )
+    for rule in mapping.rules:
+        info = form.field(rule.field)
+        if info is None:
+            msg = f"the form has no field {rule.field!r}"
+            out.append(Finding("FORM-MAPPING-FIELD", Severity.ERROR, msg, loc))
+            continue
+        allowed = info.on_states if info.kind in ("radio", "checkbox") else info.options
+        if rule.table is None or not allowed:
+            continue
+        allowed_all = {*allowed, *info.labels, "Off"}
+        for code, label in rule.table.items():
+            if label not in allowed_all:
+                msg = f"field {rule.field!r}: table value for {code!r} is not one of its choices"
+                out.append(Finding("FORM-MAPPING-VALUE", Severity.ERROR, msg, loc))
+    return out
+
+
+def require_matching_form(mapping: FormMapping, form: FormInfo, *, form_file: str) -> None:
+    """Raise :class:`FormError` when ``check_mapping`` finds anything."""
+    problems = check_mapping(mapping, form)
+    if problems:
+        first = problems[0]
+        raise FormError(
+            first.message,
+            file=form_file if first.code != "FORM-MAPPING-VALUE" else mapping.file,
+            hint=(
+                f"{len(problems)} problem(s); the mapping {mapping.file or ''} does not fit this "
+                "form: use the form it was made for, or update the mapping "
+                "(xzufi form inspect PDF --skeleton)"
+            ),
+        )
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
