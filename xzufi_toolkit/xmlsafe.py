@@ -144,9 +144,17 @@ def _check_depth(root: etree._Element, limits: XmlLimits, file: str | None) -> N
 
 
 def parse_bytes(
-    data: bytes, *, file: str | None = None, limits: XmlLimits = DEFAULT_LIMITS
+    data: bytes,
+    *,
+    file: str | None = None,
+    limits: XmlLimits = DEFAULT_LIMITS,
+    base_url: str | None = None,
 ) -> etree._ElementTree:
-    """Parse one whole document from bytes with the safe settings."""
+    """Parse one whole document from bytes with the safe settings.
+
+    ``base_url`` is the document's own location (relative ``xs:include`` and
+    ``xs:import`` of a schema resolve against it); nothing is loaded during parsing.
+    """
     if len(data) > limits.max_bytes:
         raise LimitExceededError(
             f"document is {len(data)} bytes, more than the limit of {limits.max_bytes}",
@@ -155,7 +163,11 @@ def parse_bytes(
         )
     check_prolog(data, file=file)
     try:
-        root = etree.fromstring(data, make_parser())
+        parser = make_parser()
+        if base_url is None:
+            root = etree.fromstring(data, parser)
+        else:
+            root = etree.fromstring(data, parser, base_url=base_url)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, file) from None
     if root is None:
@@ -191,7 +203,7 @@ def parse_file(
         raise InputError("permission denied", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
-    return parse_bytes(data, file=name, limits=limits)
+    return parse_bytes(data, file=name, limits=limits, base_url=str(p.resolve()))
 
 
 def iterparse(
