@@ -21,6 +21,8 @@ from xzufi_toolkit.errors import XzufiError
 # Modules of xzufi_toolkit.cli that register commands, in help order.
 COMMAND_MODULES: tuple[str, ...] = (
     "leistung_cmds",  # show, convert
+    "validate_cmd",  # validate
+    "form_cmds",  # form fill, form inspect, form preview
 )
 
 EXIT_OK = 0

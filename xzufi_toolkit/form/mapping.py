@@ -247,7 +247,9 @@ def apply_mapping(
         sources[rule.field] = found[0][0]
         for t in rule.transforms:
             if t in _AGGREGATES:
-                items = [rule.value in [_key(v) for v in items]] if t == "contains" else [any(items)]
+                items = (
+                    [rule.value in [_key(v) for v in items]] if t == "contains" else [any(items)]
+                )
                 continue
             mapped: list[Any] = []
             for item in items:

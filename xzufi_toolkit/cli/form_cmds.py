@@ -1,0 +1,240 @@
+"""``xzufi form fill | inspect | preview``: the authority's PDF form from case data.
+
+``fill`` validates each case first (schema and rules) and refuses invalid
+data; values are then checked against the template; nothing is written for a
+case with errors. Several cases fill in a batch into ``-o DIR`` with
+``--jobs N`` worker processes, each building the font subset once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from xzufi_toolkit.cli.common import read_input, write_output
+from xzufi_toolkit.errors import UsageError, ValidationFailedError, XzufiError
+from xzufi_toolkit.findings import Finding, Report
+
+__all__ = ["register"]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    form = sub.add_parser("form", help="fill, inspect and preview PDF application forms")
+    fsub = form.add_subparsers(dest="form_command", metavar="SUBCOMMAND")
+    form.set_defaults(handler=lambda args: _help(form))
+
+    fill = fsub.add_parser("fill", help="fill the form from validated case JSON")
+    fill.add_argument("cases", nargs="+", metavar="CASE.json")
+    fill.add_argument("-o", "--output", required=True, help="output PDF (a folder for several)")
+    fill.add_argument("--form", help="template PDF (default: the bundled form)")
+    fill.add_argument("--mapping", help="mapping JSON (default: the bundled mapping)")
+    fill.add_argument("--flatten", action="store_true", help="merge fields into the pages (qpdf)")
+    fill.add_argument("--jobs", type=int, default=1, help="worker processes for several cases")
+    fill.add_argument("--today", help="date the rules check against (YYYY-MM-DD)")
+    fill.add_argument("--show-values", action="store_true", help="put values into messages")
+    fill.set_defaults(handler=_fill)
+
+    insp = fsub.add_parser("inspect", help="list the fields of any AcroForm")
+    insp.add_argument("pdf", metavar="PDF")
+    insp.add_argument("--json", action="store_true", help="machine-readable output")
+    insp.add_argument("--skeleton", action="store_true", help="print a mapping skeleton")
+    insp.set_defaults(handler=_inspect)
+
+    prev = fsub.add_parser("preview", help="render a page to PNG (pdfium or poppler)")
+    prev.add_argument("pdf", metavar="PDF")
+    prev.add_argument("-o", "--output", required=True, metavar="PAGE.png")
+    prev.add_argument("--page", type=int, default=1)
+    prev.add_argument("--dpi", type=float, default=100.0)
+    prev.add_argument("--engine", choices=("pdfium", "poppler"), default="pdfium")
+    prev.set_defaults(handler=_preview)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+# -- fill ------------------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _setup(form_path: str | None, mapping_path: str | None) -> tuple[Any, Any]:
+    """Template, filler and mapping, checked against each other (once per process)."""
+    from xzufi_toolkit.form.fill import FormFiller
+    from xzufi_toolkit.form.mapping import (
+        DEFAULT_FORM,
+        DEFAULT_MAPPING,
+        load_mapping,
+        require_matching_form,
+    )
+    from xzufi_toolkit.resources import form_file
+
+    form_name = form_path or str(form_file(DEFAULT_FORM))
+    mapping_name = mapping_path or str(form_file(DEFAULT_MAPPING))
+    if form_path and not mapping_path:
+        raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
+    form_bytes, form_display = read_input(form_name)
+    mapping_bytes, mapping_display = read_input(mapping_name)
+    mapping = load_mapping(mapping_bytes, file=mapping_display)
+    filler = FormFiller(form_bytes, file=form_display)
+    require_matching_form(mapping, filler.info, form_file=form_display)
+    return filler, mapping
+
+
+def _init_worker(form_path: str | None, mapping_path: str | None) -> None:
+    _WORKER["setup"] = _setup(form_path, mapping_path)
+
+
+def _today(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--today is not a date: {text!r}", hint="use YYYY-MM-DD") from None
+
+
+def fill_one(
+    case_path: str,
+    out_path: str,
+    *,
+    flatten: bool,
+    today: dt.date,
+    show_values: bool,
+    setup: tuple[Any, Any] | None = None,
+) -> tuple[str, int, list[Finding], str | None]:
+    """Fill one case; (case, exit code, findings, error message)."""
+    from xzufi_toolkit.case.validate import validate_case
+    from xzufi_toolkit.form.mapping import apply_mapping
+
+    filler, mapping = setup or _WORKER["setup"]
+    try:
+        data, name = read_input(case_path)
+        case, report = validate_case(data, today=today, file=name, show_values=show_values)
+        if case is None or not report.valid:
+            return case_path, 1, [f for f in report if f.severity.rank == 2], None
+        doc = json.loads(data.decode("utf-8"))
+        values, sources, problems = apply_mapping(mapping, doc, file=name, show_values=show_values)
+        if problems:
+            return case_path, 1, problems, None
+        pdf = filler.fill(
+            values, flatten=flatten, sources=sources, file=name, show_values=show_values
+        )
+        write_output(out_path, pdf, case_path, filler.file or "")
+    except ValidationFailedError as exc:
+        report_obj = exc.report
+        findings = list(report_obj) if isinstance(report_obj, Report) else []
+        return case_path, 1, findings, None if findings else str(exc)
+    except XzufiError as exc:
+        return case_path, exc.exit_code, [], str(exc)
+    return case_path, 0, [], None
+
+
+def _fill_task(
+    task: tuple[str, str, bool, dt.date, bool],
+) -> tuple[str, int, list[Finding], str | None]:
+    case_path, out_path, flatten, today, show = task
+    return fill_one(case_path, out_path, flatten=flatten, today=today, show_values=show)
+
+
+def _fill(args: argparse.Namespace) -> int:
+    today = _today(args.today)
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    several = len(args.cases) > 1
+    out = Path(args.output)
+    if several and not out.is_dir():
+        raise UsageError(
+            "several cases need an existing output folder", file=args.output, hint="mkdir it"
+        )
+    tasks = []
+    for case in args.cases:
+        target = str(out / (Path(case).stem + ".pdf")) if several or out.is_dir() else args.output
+        tasks.append((case, target, bool(args.flatten), today, bool(args.show_values)))
+    results: list[tuple[str, int, list[Finding], str | None]]
+    if args.jobs == 1 or not several:
+        setup = _setup(args.form, args.mapping)
+        results = [
+            fill_one(c, o, flatten=f, today=t, show_values=s, setup=setup)
+            for c, o, f, t, s in tasks
+        ]
+    else:
+        _setup(args.form, args.mapping)  # fail fast on a bad form or mapping
+        with ProcessPoolExecutor(
+            max_workers=args.jobs, initializer=_init_worker, initargs=(args.form, args.mapping)
+        ) as pool:
+            chunk = max(1, len(tasks) // (args.jobs * 4))
+            results = list(pool.map(_fill_task, tasks, chunksize=chunk))
+    worst = 0
+    for case, code, findings, error in results:
+        for f in findings:
+            sys.stderr.write(f"{f.location}: {f.severity.value} [{f.code}] {f.message}\n")
+        if error:
+            sys.stderr.write(f"xzufi: error: {error}\n")
+        if code:
+            sys.stderr.write(f"xzufi: {case}: not filled, nothing written\n")
+        worst = max(worst, code)
+    if several:
+        done = sum(1 for r in results if r[1] == 0)
+        sys.stderr.write(f"filled {done} of {len(results)} case(s)\n")
+    return worst
+
+
+# -- inspect / preview -----------------------------------------------------
+def _inspect(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.form.inspect import inspect_form, mapping_skeleton
+
+    data, name = read_input(args.pdf)
+    info = inspect_form(data, file=name)
+    if args.skeleton:
+        doc = mapping_skeleton(info, form_name=Path(name).name)
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if args.json:
+        sys.stdout.write(json.dumps(info.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    lines = [
+        f"{name}: {len(info.fields)} field(s) on {info.pages} page(s), sha256 {info.sha256}",
+        f"XFA: {'yes (hybrid; filling removes it)' if info.xfa else 'no'}; "
+        f"NeedAppearances: {'yes' if info.need_appearances else 'no'}; "
+        f"fonts in /DR: {', '.join(info.fonts) or '-'}",
+    ]
+    for f in info.fields:
+        extra = []
+        if f.max_len is not None:
+            extra.append(f"max {f.max_len}" + (" comb" if f.comb else ""))
+        if f.date_format:
+            extra.append(f"format {f.date_format}")
+        if f.options:
+            extra.append(f"{len(f.options)} options: " + " | ".join(f.options))
+        if f.on_states:
+            extra.append("states: " + ", ".join(f.on_states))
+        if f.font:
+            extra.append(f"font {f.font} {f.font_size or 'auto'}")
+        if f.read_only:
+            extra.append("read-only")
+        lines.append(
+            f"  p{f.page} {f.kind:<9} {f.name}" + (f"  ({'; '.join(extra)})" if extra else "")
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.form.inspect import open_form
+    from xzufi_toolkit.form.render import png_bytes, render_pdfium, render_poppler
+
+    data, name = read_input(args.pdf)
+    if b"%PDF-" not in data[:1024]:
+        open_form(data, file=name)  # raises the clear "not a PDF" error
+    if not 10 <= args.dpi <= 600:
+        raise UsageError("--dpi must be between 10 and 600")
+    render = render_pdfium if args.engine == "pdfium" else render_poppler
+    image = render(data, args.page, dpi=args.dpi)
+    write_output(args.output, png_bytes(image), args.pdf)
+    return 0
