@@ -1,0 +1,182 @@
+"""``xzufi validate PATH…``: XSD plus business rules over files, folders, globs or stdin.
+
+The command only parses arguments, builds :class:`~xzufi_toolkit.validate.api.Options`
+and hands over to the library; report formats and exit codes are shared with
+the other checking commands (:mod:`xzufi_toolkit.cli.report_options`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import os
+import sys
+import time
+from pathlib import Path
+
+from xzufi_toolkit.cli.report_options import add_report_options, emit_report
+from xzufi_toolkit.errors import UsageError
+
+__all__ = ["register"]
+
+_STDIN = "-"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="validate Leistungen and transfer messages (XSD + business rules)",
+        description=(
+            "Validate XZuFi 2.2.0/2.3.1 Leistung documents and transfer messages against "
+            "the schema and the business rules (docs/rules.md). PATH may be a file, a folder "
+            "(searched for *.xml), a glob, or '-' for standard input. Exit 0: nothing at or "
+            "above --fail-on; 1: findings or unreadable documents; 2: usage or configuration error."
+        ),
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, globs, or '-'")
+    p.add_argument(
+        "--engine",
+        choices=["lxml", "xmlschema", "none"],
+        default="lxml",
+        help="XSD engine: lxml (libxml2, default), xmlschema, or none (rules only)",
+    )
+    p.add_argument(
+        "--schema", metavar="XSD", help="validate against this XSD (e.g. the official one)"
+    )
+    p.add_argument(
+        "--config",
+        metavar="TOML",
+        help="rule configuration (default: ./.xzufi-validate.toml if present)",
+    )
+    p.add_argument(
+        "--disable",
+        metavar="CODE",
+        action="append",
+        default=[],
+        help="switch a rule off (repeatable, or comma-separated)",
+    )
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="files in parallel")
+    p.add_argument(
+        "--show-values",
+        action="store_true",
+        help="include document values (links, schema facet values) in messages",
+    )
+    p.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="date that 'in the future' is measured against (default: today)",
+    )
+    p.add_argument("--list-rules", action="store_true", help="list the rule codes and exit")
+    add_report_options(p)
+    p.set_defaults(handler=run)
+
+
+def _expand(paths: list[str]) -> list[str]:
+    """Files from PATH arguments: folders searched for *.xml, globs expanded, order kept."""
+    out: list[str] = []
+    for raw in paths:
+        if raw == _STDIN:
+            out.append(raw)
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(str(f) for f in p.rglob("*.xml") if f.is_file()))
+        elif not p.exists() and glob.has_magic(raw):
+            matches = sorted(glob.glob(raw, recursive=True))  # noqa: PTH207  # Path.glob refuses absolute patterns
+            if not matches:
+                raise UsageError(f"no file matches {raw!r}")
+            for m in matches:
+                out.extend(_expand([m]) if Path(m).is_dir() else [m])
+        else:
+            out.append(raw)  # a missing file becomes an XZ-IO-001 finding
+    return list(dict.fromkeys(out))  # each file once, first position kept
+
+
+def _list_rules() -> int:
+    from xzufi_toolkit.validate import rules  # noqa: F401  # importing fills the registry
+    from xzufi_toolkit.validate.registry import RULES
+
+    for code in sorted(RULES):
+        r = RULES[code]
+        sys.stdout.write(f"{code}\t{r.severity.value}\t{r.title_en}\n")
+    return 0
+
+
+class _Progress:
+    """A one-line counter on a terminal's stderr; silent in CI logs and pipes."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done < total):
+            return
+        self.last = now
+        sys.stderr.write(f"\rxzufi validate: {done}/{total} files")
+        if done == total:
+            sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        return _list_rules()
+    if not args.paths:
+        raise UsageError("no PATH given", hint="xzufi validate FILE|FOLDER|GLOB|- …")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+
+    from xzufi_toolkit.findings import Report
+    from xzufi_toolkit.validate.api import Options, validate_bytes, validate_paths
+    from xzufi_toolkit.validate.config import (
+        DEFAULT_CONFIG_NAME,
+        RuleConfig,
+        load_config,
+        parse_config,
+    )
+    from xzufi_toolkit.validate.registry import rule_meta
+
+    config = RuleConfig()
+    if args.config:
+        config = load_config(args.config)
+    elif Path(DEFAULT_CONFIG_NAME).is_file():
+        config = load_config(DEFAULT_CONFIG_NAME)
+    disable = [c.strip() for item in args.disable for c in item.split(",") if c.strip()]
+    if disable:
+        extra = parse_config(
+            "disable = [" + ", ".join(f'"{c}"' for c in disable) + "]", file="--disable"
+        )
+        config = RuleConfig(disabled=config.disabled | extra.disabled, severity=config.severity)
+    today = None
+    if args.today:
+        try:
+            today = datetime.date.fromisoformat(args.today)
+        except ValueError:
+            raise UsageError("--today takes a date YYYY-MM-DD") from None
+    options = Options(
+        engine=args.engine,
+        schema=args.schema,
+        config=config,
+        show_values=args.show_values,
+        today=today,
+    )
+    if args.schema and args.engine != "none":
+        from xzufi_toolkit.validate import xsd
+
+        xsd.schema_path("2.2.0", args.schema)  # fail early with exit 2 when it is missing
+
+    paths = _expand(args.paths)
+    files = [p for p in paths if p != _STDIN]
+    interactive = (
+        sys.stderr.isatty() and not args.quiet and not os.environ.get("CI") and len(files) > 1
+    )
+    report = Report()
+    if _STDIN in paths:
+        report = validate_bytes(sys.stdin.buffer.read(), name="<stdin>", options=options)
+    bulk = validate_paths(files, options=options, jobs=args.jobs, progress=_Progress(interactive))
+    report.extend(bulk.findings)
+    report.documents += bulk.documents
+    return emit_report(report, args, rules=rule_meta())

@@ -1,0 +1,442 @@
+"""Validate XZuFi documents and transfer messages: three entry points and a bulk runner.
+
+- :func:`iter_findings` yields findings of one source as they are found;
+- :func:`validate_file` / :func:`validate_bytes` return a :class:`Report`;
+- :func:`is_valid` returns a boolean, :func:`check` raises
+  :class:`~xzufi_toolkit.errors.ValidationFailedError` with the report;
+- :func:`validate_paths` runs many files, in parallel processes with ``jobs``.
+
+A single Leistung is parsed whole; a transfer message is streamed entry by
+entry (each ``leistung`` validated in place against the schema's global
+``leistung`` declaration, then the rules), so memory stays flat. Unreadable or
+hostile input becomes a finding of its file; the run goes on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, cast
+
+from lxml import etree
+
+from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.errors import (
+    InputError,
+    LimitExceededError,
+    UnsafeXmlError,
+    ValidationFailedError,
+)
+from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.validate import rules as _rules  # noqa: F401  # importing fills the registry
+from xzufi_toolkit.validate import xsd
+from xzufi_toolkit.validate.config import RuleConfig
+from xzufi_toolkit.validate.context import NAMESPACES, Ctx, local, text_of, version_of
+from xzufi_toolkit.validate.registry import RULES, Rule
+from xzufi_toolkit.validate.rules import document as doc
+
+__all__ = [
+    "Options",
+    "check",
+    "is_valid",
+    "iter_findings",
+    "validate_bytes",
+    "validate_file",
+    "validate_paths",
+]
+
+_HEAD = 64 * 1024
+_ROOT = re.compile(rb"<(?![?!])(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+_ENTRY_TAGS = ("{*}schreibe", "{*}loesche")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to validate; picklable, so it travels to worker processes."""
+
+    engine: str = "lxml"  # "lxml", "xmlschema", or "none" (rules only)
+    schema: str | None = None  # an XSD file to use instead of the packaged profile
+    config: RuleConfig = field(default_factory=RuleConfig)
+    show_values: bool = False
+    today: datetime.date | None = None
+    limits: xmlsafe.XmlLimits = xmlsafe.DEFAULT_LIMITS
+
+
+def _active_rules(config: RuleConfig) -> list[Rule]:
+    return [r for r in RULES.values() if r.fn is not None and config.is_enabled(r.code)]
+
+
+def _finding(code: str, message: str, message_de: str, loc: Location) -> Finding:
+    return Finding(code, RULES[code].severity, message, loc, message_de=message_de)
+
+
+def _input_finding(exc: InputError, name: str) -> Finding:
+    if isinstance(exc, UnsafeXmlError):
+        code = doc.IO_UNSAFE
+    elif isinstance(exc, LimitExceededError):
+        code = doc.IO_LIMIT
+    elif exc.message.startswith(("malformed XML", "not an XML", "no root")):
+        code = doc.IO_MALFORMED
+    else:
+        code = doc.IO_UNREADABLE
+    text = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    return _finding(code, text, text, Location(file=name, line=exc.line))
+
+
+def _relpath(el: etree._Element, top: etree._Element) -> str:
+    """An XPath from ``top`` to ``el`` that stays right in streamed (pruned) trees."""
+    steps: list[str] = []
+    cur: etree._Element | None = el
+    while cur is not None:
+        tag = cur.tag
+        if isinstance(tag, str):
+            ns, _, name = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
+            prefix = "xzufi:" if ns in NAMESPACES else ""
+            if cur is top:
+                steps.append(f"{prefix}{name}")
+                break
+            n = 1 + sum(1 for s in cur.itersiblings(tag, preceding=True))
+            steps.append(f"{prefix}{name}[{n}]")
+        cur = cur.getparent()
+    return "/" + "/".join(reversed(steps))
+
+
+class _Runner:
+    """Validates one source; holds the per-source state of a transfer message."""
+
+    def __init__(self, name: str, options: Options) -> None:
+        self.name = name
+        self.options = options
+        self.today = options.today or datetime.date.today()
+        self.rules = _active_rules(options.config)
+        self.xsd_missing_reported: set[str] = set()
+
+    # -- one Leistung ----------------------------------------------------
+    def leistung(
+        self, el: etree._Element, *, entry: int | None = None, object_id: str | None = None
+    ) -> Iterator[Finding]:
+        version = version_of(el)
+        loc = Location(
+            file=self.name, line=xmlsafe.source_line(el), entry=entry, object_id=object_id
+        )
+        if version is None:
+            yield _finding(
+                doc.IO_NOT_XZUFI,
+                "leistung is not in an XZuFi 2.2.0 or 2.3.1 namespace",
+                "leistung steht in keinem Namensraum von XZuFi 2.2.0 oder 2.3.1",
+                loc,
+            )
+            return
+        if self.options.engine != "none":
+            path = xsd.schema_path(version, self.options.schema)
+            for issue in xsd.validate_element(
+                el, path, engine=self.options.engine, show_values=self.options.show_values
+            ):
+                yield _finding(
+                    doc.XSD_INVALID,
+                    issue.message,
+                    issue.message,
+                    Location(
+                        file=self.name,
+                        line=issue.line,
+                        xpath=issue.path if entry is None else None,
+                        entry=entry,
+                        object_id=object_id,
+                    ),
+                )
+        ctx = Ctx(el, version, self.today, self.options.show_values)
+        for r in self.rules:
+            yield from self._run_rule(r, ctx, el, entry, object_id)
+
+    def _run_rule(
+        self,
+        r: Rule,
+        ctx: Ctx,
+        top: etree._Element,
+        entry: int | None,
+        object_id: str | None,
+    ) -> Iterator[Finding]:
+        assert r.fn is not None  # _active_rules keeps only rules with a function
+        try:
+            hits = list(r.fn(ctx))
+        except Exception as exc:  # a rule bug must not stop the run: report it as a finding
+            yield _finding(
+                doc.INTERNAL,
+                f"rule {r.code} failed: {type(exc).__name__}",
+                f"Regel {r.code} ist gescheitert: {type(exc).__name__}",
+                Location(
+                    file=self.name, line=xmlsafe.source_line(top), entry=entry, object_id=object_id
+                ),
+            )
+            return
+        for h in hits:
+            at = h.el if h.el is not None else top
+            yield Finding(
+                r.code,
+                r.severity,
+                h.message,
+                Location(
+                    file=self.name,
+                    line=xmlsafe.source_line(at),
+                    xpath=_relpath(at, top),
+                    entry=entry,
+                    object_id=object_id,
+                ),
+                message_de=h.message_de,
+            )
+
+    # -- a whole document --------------------------------------------------
+    def document(self, data: bytes) -> Iterator[Finding]:
+        tree = xmlsafe.parse_bytes(data, file=self.name, limits=self.options.limits)
+        root = tree.getroot()
+        if local(root) == "leistung":
+            yield from self.leistung(root)
+            return
+        yield _finding(
+            doc.IO_NOT_XZUFI,
+            f"root element {local(root)!r} is neither a leistung nor a transfer message",
+            f"Wurzelelement {local(root)!r} ist weder leistung noch Transfernachricht",
+            Location(file=self.name, line=xmlsafe.source_line(root)),
+        )
+
+    # -- a transfer message, streamed --------------------------------------
+    def transfer(self, source: str | Path | IO[bytes]) -> Iterator[Finding]:
+        written: dict[tuple[str, str], int] = {}
+        deleted: list[tuple[tuple[str, str], int, int | None]] = []
+        index = 0
+        root: etree._Element | None = None
+        events = xmlsafe.iterparse(
+            source,
+            events=("end",),
+            # lxml accepts a sequence of tags; xmlsafe's signature says str (see report)
+            tag=cast(str, _ENTRY_TAGS),
+            file=self.name,
+        )
+        for _, el in events:
+            parent = el.getparent()
+            if parent is None or parent.getparent() is not None:
+                continue  # a schreibe/loesche nested deeper is not an entry
+            if root is None:
+                root = parent
+                yield from self._check_root(root)
+            yield from self._entry(el, index, written, deleted)
+            index += 1
+            el.clear()
+            while el.getprevious() is not None:
+                del parent[0]
+        if root is None:
+            return
+        for key, entry, line in deleted:
+            if key in written:
+                yield _finding(
+                    doc.BULK_DELETE_WRITTEN,
+                    f"loesche of an object that entry {written[key]} of this message writes",
+                    f"loesche eines Objekts, das Eintrag {written[key]} dieser Nachricht schreibt",
+                    Location(file=self.name, line=line, entry=entry, object_id=key[1]),
+                )
+
+    def _check_root(self, root: etree._Element) -> Iterator[Finding]:
+        declared = root.get("xzufiVersion")
+        version = version_of(root)
+        if declared is not None and version is not None and declared.strip() != version:
+            yield _finding(
+                doc.BULK_VERSION,
+                f"xzufiVersion {declared!r} differs from the namespace version {version}",
+                f"xzufiVersion {declared!r} weicht von der Namensraum-Version {version} ab",
+                Location(file=self.name, line=xmlsafe.source_line(root)),
+            )
+
+    def _entry(
+        self,
+        el: etree._Element,
+        index: int,
+        written: dict[tuple[str, str], int],
+        deleted: list[tuple[tuple[str, str], int, int | None]],
+    ) -> Iterator[Finding]:
+        line = xmlsafe.source_line(el)
+        if local(el) == "loesche":
+            id_el = next((c for c in el if local(c) == "id"), None)
+            if id_el is None or not text_of(id_el):
+                yield self._no_id(line, index)
+                return
+            key = (id_el.get("schemeAgencyID") or "", text_of(id_el))
+            deleted.append((key, index, line))
+            return
+        obj = next((c for c in el if isinstance(c.tag, str)), None)
+        if obj is None:
+            yield self._no_id(line, index)
+            return
+        id_el = next((c for c in obj if local(c) == "id"), None)
+        object_id = text_of(id_el) if id_el is not None else ""
+        if id_el is None or not object_id:
+            yield self._no_id(line, index)
+        else:
+            key = (id_el.get("schemeAgencyID") or "", object_id)
+            if key in written:
+                yield _finding(
+                    doc.BULK_DUPLICATE_ID,
+                    f"object id already written by entry {written[key]}",
+                    f"Objekt-ID schon von Eintrag {written[key]} geschrieben",
+                    Location(file=self.name, line=line, entry=index, object_id=object_id),
+                )
+            else:
+                written[key] = index
+        if local(obj) == "leistung":
+            yield from self.leistung(obj, entry=index, object_id=object_id or None)
+        elif self.options.engine != "none" and local(obj) not in self.xsd_missing_reported:
+            self.xsd_missing_reported.add(local(obj))
+            yield _finding(
+                doc.XSD_MISSING,
+                f"no schema and no rules for {local(obj)} objects; "
+                "entries of this kind are not checked",
+                f"kein Schema und keine Regeln für {local(obj)}-Objekte; solche Einträge "
+                "werden nicht geprüft",
+                Location(file=self.name, line=line, entry=index, object_id=object_id or None),
+            )
+
+    def _no_id(self, line: int | None, index: int) -> Finding:
+        return _finding(
+            doc.BULK_NO_ID,
+            "entry has no object id",
+            "Eintrag ohne Objekt-ID",
+            Location(file=self.name, line=line, entry=index),
+        )
+
+
+def _root_name(head: bytes) -> bytes | None:
+    """Local name of the root element from the head of a document (after the prolog)."""
+    pos = 0
+    while True:
+        m = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S).match(head, pos)
+        if not m:
+            break
+        pos = m.end()
+    m2 = _ROOT.match(head, pos)
+    return m2.group(1) if m2 else None
+
+
+def _is_transfer(head: bytes) -> bool:
+    name = _root_name(xmlsafe._decode_head(head))  # same prolog decoding as the parser
+    return name is not None and name != b"leistung"
+
+
+def _guard(name: str, gen: Iterator[Finding]) -> Iterator[Finding]:
+    """Turn input errors raised while reading into findings of the file."""
+    try:
+        yield from gen
+    except InputError as exc:
+        yield _input_finding(exc, name)
+
+
+def iter_findings(
+    source: str | Path | bytes, *, name: str | None = None, options: Options | None = None
+) -> Iterator[Finding]:
+    """Findings of one file path or byte string, with config applied."""
+    opts = options or Options()
+    display = name or ("<bytes>" if isinstance(source, bytes) else str(source))
+    runner = _Runner(display, opts)
+    yield from opts.config.apply(_guard(display, _findings(source, display, runner)))
+
+
+def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iterator[Finding]:
+    if isinstance(source, bytes):
+        xmlsafe.check_prolog(source[:_HEAD], file=display)
+        if _is_transfer(source[:_HEAD]):
+            yield from runner.transfer(io.BufferedReader(io.BytesIO(source)))
+        else:
+            yield from runner.document(source)
+        return
+    path = Path(source)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD)
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=display) from None
+    except FileNotFoundError:
+        raise InputError("no such file", file=display) from None
+    except PermissionError:
+        raise InputError("permission denied", file=display) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
+    xmlsafe.check_prolog(head, file=display)
+    if _is_transfer(head):
+        yield from runner.transfer(path)
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
+        yield from runner.document(data)
+
+
+def validate_file(
+    path: str | Path, *, options: Options | None = None, name: str | None = None
+) -> Report:
+    """Report of one file (a Leistung or a transfer message)."""
+    report = Report(documents=1)
+    report.extend(iter_findings(path, name=name, options=options))
+    return report
+
+
+def validate_bytes(data: bytes, *, name: str = "<stdin>", options: Options | None = None) -> Report:
+    report = Report(documents=1)
+    report.extend(iter_findings(data, name=name, options=options))
+    return report
+
+
+def is_valid(path: str | Path, *, options: Options | None = None) -> bool:
+    """True when the file has no finding of severity error."""
+    return not any(f.severity is Severity.ERROR for f in iter_findings(path, options=options))
+
+
+def check(path: str | Path, *, options: Options | None = None) -> Report:
+    """The report if the file is valid; raises ValidationFailedError otherwise."""
+    report = validate_file(path, options=options)
+    if not report.valid:
+        first = next(f for f in report.findings if f.severity is Severity.ERROR)
+        raise ValidationFailedError(
+            f"{report.counts['error']} error(s), first [{first.code}] {first.message}",
+            report,
+            file=str(path),
+            line=first.location.line,
+            hint="run 'xzufi validate' for the full report",
+        )
+    return report
+
+
+def _validate_one(args: tuple[str, Options]) -> list[Finding]:
+    path, options = args
+    return list(iter_findings(path, options=options))
+
+
+def validate_paths(
+    paths: Sequence[str],
+    *,
+    options: Options | None = None,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Report over many files; ``jobs > 1`` validates files in worker processes."""
+    opts = options or Options()
+    report = Report(documents=len(paths))
+    results: Iterable[list[Finding]]
+    if jobs > 1 and len(paths) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
+            results = pool.map(_validate_one, [(p, opts) for p in paths], chunksize=chunk)
+            for i, found in enumerate(results, 1):
+                report.extend(found)
+                if progress:
+                    progress(i, len(paths))
+        return report
+    for i, p in enumerate(paths, 1):
+        report.extend(iter_findings(p, options=opts))
+        if progress:
+            progress(i, len(paths))
+    return report

@@ -1,0 +1,138 @@
+"""Rule configuration from TOML: severity overrides and disabled rules.
+
+Like KoSIT's ``customLevel``, a project can raise or lower a rule's severity
+or switch it off::
+
+    # .xzufi-validate.toml (or [tool.xzufi.validate] in pyproject.toml)
+    disable = ["XZ-LINK-003"]
+
+    [severity]
+    XZ-REQ-005 = "error"     # Teaser required in this portal
+    XZ-KEY-005 = "off"       # same as listing it in disable
+
+A broken file or an unknown rule code is a :class:`ConfigError` naming the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xzufi_toolkit.errors import ConfigError
+from xzufi_toolkit.findings import Finding, Severity
+
+__all__ = ["DEFAULT_CONFIG_NAME", "RuleConfig", "load_config", "parse_config"]
+
+DEFAULT_CONFIG_NAME = ".xzufi-validate.toml"
+_KEYS = {"disable", "severity"}
+_TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleConfig:
+    """Which rules are off and which severities are changed."""
+
+    disabled: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+
+    def apply(self, findings: Iterable[Finding]) -> Iterable[Finding]:
+        for f in findings:
+            if f.code in self.disabled:
+                continue
+            sev = self.severity.get(f.code)
+            yield f if sev is None or sev is f.severity else f.with_severity(sev)
+
+    def is_enabled(self, code: str) -> bool:
+        return code not in self.disabled
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i
+    return None
+
+
+def parse_config(
+    text: str, *, file: str = "<config>", known: Iterable[str] | None = None
+) -> RuleConfig:
+    """Parse TOML ``text``; ``known`` are the valid rule codes (default: the registry)."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_POS.search(str(exc))
+        raise ConfigError(
+            f"not valid TOML: {_TOML_POS.sub('', str(exc)).strip()}",
+            file=file,
+            line=int(m.group(1)) if m else None,
+            hint="see docs/rules.md for the configuration format",
+        ) from None
+    table = data.get("tool", {}).get("xzufi", {}).get("validate") if "tool" in data else data
+    if table is None:
+        return RuleConfig()
+    if not isinstance(table, dict):
+        raise ConfigError("[tool.xzufi.validate] must be a table", file=file)
+    if known is None:
+        from xzufi_toolkit.validate import rules  # noqa: F401  # importing fills the registry
+        from xzufi_toolkit.validate.registry import RULES
+
+        known = RULES
+    known_set = set(known)
+    for key in table:
+        if key not in _KEYS and not (table is data and key == "tool"):
+            raise ConfigError(
+                f"unknown setting {key!r}",
+                file=file,
+                line=_line_of(text, key),
+                hint="allowed: disable = [codes], [severity] code = level",
+            )
+
+    def check_code(code: object) -> str:
+        if not isinstance(code, str) or code not in known_set:
+            raise ConfigError(
+                f"unknown rule code {code!r}",
+                file=file,
+                line=_line_of(text, str(code)),
+                hint="rule codes are listed in docs/rules.md and by 'xzufi validate --list-rules'",
+            )
+        return code
+
+    disable = table.get("disable", [])
+    if not isinstance(disable, list):
+        raise ConfigError(
+            "'disable' must be a list of rule codes", file=file, line=_line_of(text, "disable")
+        )
+    disabled = {check_code(c) for c in disable}
+    sev_table = table.get("severity", {})
+    if not isinstance(sev_table, dict):
+        raise ConfigError("'severity' must be a table", file=file, line=_line_of(text, "severity"))
+    severity: dict[str, Severity] = {}
+    levels = {s.value for s in Severity}
+    for code, level in sev_table.items():
+        check_code(code)
+        if level == "off":
+            disabled.add(code)
+            continue
+        if not isinstance(level, str) or level not in levels:
+            raise ConfigError(
+                f"severity of {code} must be one of error, warning, info, off; got {level!r}",
+                file=file,
+                line=_line_of(text, code),
+            )
+        severity[code] = Severity(level)
+    return RuleConfig(disabled=frozenset(disabled), severity=severity)
+
+
+def load_config(path: str | Path) -> RuleConfig:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", file=str(path)) from None
+    return parse_config(text, file=str(path))

@@ -1,0 +1,240 @@
+"""Every code against its pinned code list (``xzufi.md``, "Code lists").
+
+Code values come from :mod:`xzufi_toolkit.codelists` (lists as data with
+listURI and pinned version) when it knows the list; the values below are the
+reference note's lists, used for lists the package does not ship.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from functools import cache
+
+from lxml import etree
+
+from xzufi_toolkit.findings import Severity
+from xzufi_toolkit.validate.context import Ctx, Hit, code_value
+from xzufi_toolkit.validate.registry import rule
+
+REF = "xzufi.md: Code lists"
+
+URI_TYPISIERUNG = "urn:de:fim:leika:typisierung"
+URI_TEXTMODUL = "urn:de:xzufi:codeliste:leistungstextmodulleika"
+URI_STATUS = "urn:xoev-de:xprozess:codeliste:status"
+URI_SDG = "urn:xoev-de:fim:codeliste:sdginformationsbereich"
+
+_REFERENCE_LISTS: dict[str, frozenset[str]] = {
+    URI_TYPISIERUNG: frozenset(
+        [
+            "1",
+            "2",
+            "2a",
+            "2b",
+            "3",
+            "3a",
+            "3b",
+            "2/3",
+            "2/3a",
+            "2/3b",
+            "4",
+            "4a",
+            "4b",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            "10",
+            "11",
+            "12",
+        ]
+    ),
+    URI_TEXTMODUL: frozenset(
+        [
+            "02",
+            "03",
+            "05",
+            "06",
+            "07",
+            "08",
+            "09",
+            "11",
+            "14",
+            "15",
+            "16",
+            "18",
+            "22",
+            "23",
+            "24",
+            "25",
+        ]
+    ),
+    URI_STATUS: frozenset(["1", "2", "3", "4", "5", "6", "7", "8"]),
+    "zeiteinheit": frozenset(
+        ["JAHR", "MONAT", "WOCHE", "TAG", "WERKTAG", "ARBEITSTAG", "STUNDE", "MINUTE", "SEKUNDE"]
+    ),
+    "kostentyp": frozenset(f"{i:03d}" for i in range(1, 19)),
+    "fristtyp": frozenset(["001", "002", "003", "005", "006", "009"]),
+    "leistungsadressat": frozenset(["001", "002", "003"]),
+    "vertrauensniveau": frozenset(["00", "10", "15", "20", "30", "40"]),
+}
+
+# SDG information areas: 7 digits, 1 = citizens / 2 = businesses, then area and
+# item as two digits each; 0000000 for "none" (xzufi.md, Code lists).
+_SDG = re.compile(r"^(0000000|[12]\d{6})$")
+
+
+@cache
+def allowed(uri: str) -> Collection[str]:
+    """The codes of a list: the packaged code list if there is one, else the reference's."""
+    try:
+        from xzufi_toolkit import codelists  # lands with the code-list engineer's work
+    except ImportError:
+        return _REFERENCE_LISTS[uri]
+    try:
+        return frozenset(codelists.get(uri).codes)
+    except Exception:  # an unknown list in codelists: fall back to the reference
+        return _REFERENCE_LISTS[uri]
+
+
+def _check(
+    ctx: Ctx,
+    elements: list[etree._Element],
+    uri: str,
+    label: str,
+    label_de: str,
+) -> Iterator[Hit]:
+    codes = allowed(uri)
+    for el in elements:
+        value = code_value(el)
+        if value not in codes:
+            yield ctx.hit(
+                el,
+                f"{label} code {value!r} is not in the code list {uri}",
+                f"{label_de}-Code {value!r} steht nicht in der Codeliste {uri}",
+            )
+
+
+@rule("XZ-CODE-001", Severity.ERROR, "Unknown Typisierung", "Unbekannte Typisierung", REF)
+def typisierung(ctx: Ctx) -> Iterator[Hit]:
+    """``typisierung`` is a code of urn:de:fim:leika:typisierung (1 … 12 with the
+    a/b variants and 2/3)."""
+    yield from _check(
+        ctx, list(ctx.kids("typisierung")), URI_TYPISIERUNG, "Typisierung", "Typisierungs"
+    )
+
+
+@rule("XZ-CODE-002", Severity.ERROR, "Unknown text module code", "Unbekannter Textmodul-Code", REF)
+def textmodul(ctx: Ctx) -> Iterator[Hit]:
+    """``leikaTextmodul`` is a code of urn:de:xzufi:codeliste:leistungstextmodulleika."""
+    yield from _check(ctx, ctx.all("leikatextmodul"), URI_TEXTMODUL, "text module", "Textmodul")
+
+
+@rule("XZ-CODE-003", Severity.ERROR, "Unknown Freigabestatus", "Unbekannter Freigabestatus", REF)
+def freigabestatus(ctx: Ctx) -> Iterator[Hit]:
+    """``statusKatalog`` and ``statusBibliothek`` (2.3.1) are codes 1-8 of
+    urn:xoev-de:xprozess:codeliste:status."""
+    els = list(ctx.kids("statuskatalog")) + list(ctx.kids("statusbibliothek"))
+    yield from _check(ctx, els, URI_STATUS, "Freigabestatus", "Freigabestatus")
+
+
+@rule(
+    "XZ-CODE-004",
+    Severity.ERROR,
+    "Malformed SDG information area",
+    "Fehlerhafter SDG-Informationsbereich",
+    REF + "; Regulation (EU) 2018/1724 Annex I",
+)
+def sdg(ctx: Ctx) -> Iterator[Hit]:
+    """SDG information areas (``informationsbereichSDG``, 2.3.1
+    ``informationsbereichSDG1``) are 7 digits: 1 (citizens) or 2 (businesses),
+    area and item, or 0000000. The full list is not shipped, so the form is checked."""
+    for el in ctx.all("informationsbereichsdg") + ctx.all("informationsbereichsdg1"):
+        value = code_value(el)
+        if not _SDG.match(value):
+            yield ctx.hit(
+                el,
+                f"SDG information area {value!r} is not a 7-digit code starting with 1 or 2",
+                f"SDG-Informationsbereich {value!r} ist kein 7-stelliger Code mit 1 oder 2 vorn",
+            )
+
+
+@rule("XZ-CODE-005", Severity.ERROR, "Unknown Zeiteinheit", "Unbekannte Zeiteinheit", REF)
+def zeiteinheit(ctx: Ctx) -> Iterator[Hit]:
+    """``einheit`` and ``einheitBis`` of durations and deadlines are Zeiteinheit
+    codes (JAHR … SEKUNDE, WERKTAG, ARBEITSTAG)."""
+    yield from _check(
+        ctx, ctx.all("einheit") + ctx.all("einheitbis"), "zeiteinheit", "Zeiteinheit", "Zeiteinheit"
+    )
+
+
+@rule("XZ-CODE-006", Severity.ERROR, "Unknown Kostentyp", "Unbekannter Kostentyp", REF)
+def kostentyp(ctx: Ctx) -> Iterator[Hit]:
+    """``kosten/typ`` is a Kostentyp code 001-018."""
+    els = [t for k in ctx.all("kosten") for t in ctx.kids("typ", k)]
+    yield from _check(ctx, els, "kostentyp", "Kostentyp", "Kostentyp")
+
+
+@rule("XZ-CODE-007", Severity.ERROR, "Unknown Fristtyp", "Unbekannter Fristtyp", REF)
+def fristtyp(ctx: Ctx) -> Iterator[Hit]:
+    """``frist/typ`` is a Fristtyp code (001, 002, 003, 005, 006, 009)."""
+    els = [t for k in ctx.all("frist") for t in ctx.kids("typ", k)]
+    yield from _check(ctx, els, "fristtyp", "Fristtyp", "Fristtyp")
+
+
+@rule(
+    "XZ-CODE-008", Severity.ERROR, "Unknown Leistungsadressat", "Unbekannter Leistungsadressat", REF
+)
+def leistungsadressat(ctx: Ctx) -> Iterator[Hit]:
+    """``leistungsadressat`` is 001, 002 or 003."""
+    yield from _check(
+        ctx,
+        list(ctx.kids("leistungsadressat")),
+        "leistungsadressat",
+        "Leistungsadressat",
+        "Leistungsadressaten",
+    )
+
+
+@rule(
+    "XZ-CODE-009", Severity.ERROR, "Unknown Vertrauensniveau", "Unbekanntes Vertrauensniveau", REF
+)
+def vertrauensniveau(ctx: Ctx) -> Iterator[Hit]:
+    """``vertrauensniveau`` is 00, 10, 15, 20, 30 or 40."""
+    yield from _check(
+        ctx,
+        list(ctx.kids("vertrauensniveau")),
+        "vertrauensniveau",
+        "Vertrauensniveau",
+        "Vertrauensniveau",
+    )
+
+
+_KNOWN_URIS = {
+    "typisierung": URI_TYPISIERUNG,
+    "leikatextmodul": URI_TEXTMODUL,
+    "statuskatalog": URI_STATUS,
+    "statusbibliothek": URI_STATUS,
+}
+
+
+@rule(
+    "XZ-CODE-010",
+    Severity.WARNING,
+    "Code names another code list",
+    "Code nennt eine andere Codeliste",
+    REF + "; XÖV code types (listURI, listVersionID)",
+)
+def list_uri(ctx: Ctx) -> Iterator[Hit]:
+    """Where a code element carries ``listURI``, it is the list the element is
+    pinned to (Typisierung, text modules, Freigabestatus)."""
+    for name, uri in _KNOWN_URIS.items():
+        for el in ctx.all(name):
+            given = el.get("listURI")
+            if given is not None and given.strip() != uri:
+                yield ctx.hit(
+                    el,
+                    f"listURI {given!r} differs from {uri}",
+                    f"listURI {given!r} weicht von {uri} ab",
+                )

@@ -1,0 +1,115 @@
+"""XSD validation with two engines giving the same Finding records.
+
+``lxml`` (libxml2, the default) and ``xmlschema`` (pure Python, XSD 1.0/1.1)
+both validate a whole document or one element (a ``leistung`` inside a
+transfer message, validated against the schema's global ``leistung``
+declaration without copying it). Each schema is compiled once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+from lxml import etree
+
+from xzufi_toolkit import resources, xmlsafe
+from xzufi_toolkit.errors import SchemaError, UsageError, XzufiError
+
+__all__ = ["ENGINES", "SchemaIssue", "schema_path", "validate_element"]
+
+ENGINES = ("lxml", "xmlschema")
+_CLARK = re.compile(r"\{http://xoev\.de/schemata/xzufi/\d_\d_\d\}")
+_VALUE = re.compile(r"(?i)(\bvalue\s*)'[^']*'")
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaIssue:
+    line: int | None
+    message: str
+    path: str | None
+
+
+def schema_path(version: str, override: str | None = None) -> Path:
+    """The XSD for ``version``: ``override`` if given, else the packaged profile."""
+    if override:
+        p = Path(override)
+        if not p.is_file():
+            raise UsageError(
+                "schema file not found", file=override, hint="--schema takes an .xsd file"
+            )
+        return p
+    return resources.schema_file(f"xzufi-{version}", "xzufi.xsd")
+
+
+def _clean(message: str, show_values: bool) -> str:
+    text = _CLARK.sub("xzufi:", message).strip()
+    return text if show_values else _VALUE.sub(r"\1", text)
+
+
+@cache
+def _lxml_schema(path: str) -> etree.XMLSchema:
+    try:
+        tree = xmlsafe.parse_file(path)
+    except XzufiError as exc:
+        raise SchemaError(
+            f"schema cannot be read: {exc.message}", file=path, line=exc.line
+        ) from None
+    tree.docinfo.URL = Path(path).resolve().as_uri()  # includes resolve relative to the file
+    try:
+        return etree.XMLSchema(tree)
+    except etree.XMLSchemaParseError as exc:
+        raise SchemaError(f"schema does not compile: {exc}", file=path) from None
+
+
+@cache
+def _xmlschema_schema(path: str) -> Any:
+    import xmlschema
+
+    head = Path(path).read_bytes()[:4096]
+    cls = xmlschema.XMLSchema11 if b'minVersion="1.1"' in head else xmlschema.XMLSchema10
+    try:
+        return cls(path)
+    except (xmlschema.XMLSchemaException, OSError) as exc:
+        raise SchemaError(f"schema does not compile: {exc}", file=path) from None
+
+
+def _lxml_issues(path: Path, el: etree._Element, show_values: bool) -> Iterator[SchemaIssue]:
+    schema = _lxml_schema(str(path))
+    if schema.validate(el):
+        return
+    for entry in cast("Iterable[etree._LogEntry]", schema.error_log):  # stubs miss __iter__
+        yield SchemaIssue(
+            line=entry.line or None,
+            message=_clean(entry.message, show_values),
+            path=getattr(entry, "path", None) or None,
+        )
+
+
+def _xmlschema_issues(path: Path, el: etree._Element, show_values: bool) -> Iterator[SchemaIssue]:
+    schema = _xmlschema_schema(str(path))
+    for err in schema.iter_errors(el):
+        line = getattr(err, "sourceline", None)
+        reason = err.reason or str(err.message)
+        yield SchemaIssue(
+            line=line if isinstance(line, int) else None,
+            message=_clean(reason, show_values),
+            path=err.path,
+        )
+
+
+def validate_element(
+    el: etree._Element, path: Path, *, engine: str = "lxml", show_values: bool = False
+) -> list[SchemaIssue]:
+    """Schema issues of ``el`` (a document root or a detached-in-place subtree)."""
+    if engine == "lxml":
+        return list(_lxml_issues(path, el, show_values))
+    if engine == "xmlschema":
+        return list(_xmlschema_issues(path, el, show_values))
+    raise UsageError(
+        f"unknown schema engine {engine!r}", hint=f"choose one of {', '.join(ENGINES)}"
+    )
