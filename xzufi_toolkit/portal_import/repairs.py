@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-__all__ = ["repair_line"]
+__all__ = ["repair_line", "text_language"]
 
 _ROMAN_II = re.compile(
     r"\b(?P<before>Book|Buch|SGB|Leistungsbezeichnung|Teil|Band|Kapitel|Part|Chapter|Title|Titel)"
@@ -50,6 +50,13 @@ def _reads_german(words: list[str], anywhere: dict[str, str]) -> bool:
     """More German than English function words; a word the table repairs counts as German."""
     german = sum(w.lower() in _GERMAN or w in anywhere for w in words)
     return german > sum(w.lower() in _ENGLISH for w in words)
+
+
+def text_language(text: str) -> str:
+    """``"de"`` or ``"en"``: which language's function words ``text`` uses more (ties: de)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    english = sum(w in _ENGLISH for w in words)
+    return "en" if english > sum(w in _GERMAN for w in words) else "de"
 
 
 def repair_line(line: str) -> tuple[str, list[tuple[str, str]]]:
