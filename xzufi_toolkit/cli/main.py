@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "leistung_cmds",  # show, convert
     "validate_cmd",  # validate
     "form_cmds",  # form fill, form inspect, form preview
+    "import_cmd",  # import-portal
+    "render_cmd",  # render
 )
 
 EXIT_OK = 0
