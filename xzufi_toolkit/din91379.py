@@ -191,7 +191,7 @@ def dump_table(table: dict[str, Any]) -> str:
 class _Compiled:
     prefix: re.Pattern[str]  # greedy longest-first glyph run from the start
     singles: frozenset[str]  # fast path: every code point a single glyph
-    has_sequences: frozenset[str]  # base letters that start a sequence
+    marks: frozenset[str]  # code points that occur only after the base of a sequence
 
 
 @cache
@@ -226,17 +226,22 @@ def _compiled(datatype: DataType) -> _Compiled:
         chars, sequences = _group_glyphs(group)
         singles.update(chars)
         seqs.update(sequences)
-    ordered = sorted(seqs, key=lambda s: (-len(s), s))
-    char_class = "[" + "".join(re.escape(c) for c in sorted(singles)) + "]"
-    alts = "|".join(re.escape(s) for s in ordered)
-    # Alternatives are tried in order (longest sequences first) and the
-    # possessive star never gives a glyph back: exactly the greedy split.
-    pattern = f"(?:{alts}|{char_class})*+" if alts else f"{char_class}*+"
-    return _Compiled(
-        prefix=re.compile(pattern),
-        singles=frozenset(singles),
-        has_sequences=frozenset(s[0] for s in seqs),
-    )
+    # One branch per base letter that starts a sequence: the base, then its
+    # continuations longest first (optional when the base is a glyph itself).
+    # Branches are tried in order and the possessive star never gives a glyph
+    # back: exactly the greedy longest-match split.
+    by_base: dict[str, list[str]] = {}
+    for seq in sorted(seqs, key=lambda q: (-len(q), q)):
+        by_base.setdefault(seq[0], []).append(re.escape(seq[1:]))
+    branches = [
+        re.escape(base) + "(?:" + "|".join(conts) + ")" + ("?" if base in singles else "")
+        for base, conts in sorted(by_base.items())
+    ]
+    plain = "".join(re.escape(c) for c in sorted(singles - by_base.keys()))
+    alts = [f"[{plain}]++"] if plain else []
+    pattern = "(?:" + "|".join(alts + branches) + ")*+" if alts or branches else ""
+    marks = frozenset(c for seq in seqs for c in seq[1:])
+    return _Compiled(prefix=re.compile(pattern), singles=frozenset(singles), marks=marks)
 
 
 def _datatype(datatype: DataType | str) -> DataType:
@@ -246,6 +251,17 @@ def _datatype(datatype: DataType | str) -> DataType:
         raise UsageError(
             f"unknown DIN 91379 data type {datatype!r}", hint="use one of A, B, C, D, E"
         ) from None
+
+
+_BY_ARG: dict[object, _Compiled] = {}
+
+
+def _lookup(datatype: DataType | str) -> _Compiled:
+    """The compiled checker for a data type argument; one dict lookup once warm."""
+    comp = _BY_ARG.get(datatype)
+    if comp is None:
+        comp = _BY_ARG[datatype] = _compiled(_datatype(datatype))
+    return comp
 
 
 def normalize(s: str) -> str:
@@ -269,7 +285,7 @@ def check(s: str, datatype: DataType | str, *, require_nfc: bool = False) -> Inv
     ``require_nfc`` a string that is not already NFC fails at the first
     character that normalisation changes.
     """
-    dt = _datatype(datatype)
+    comp = _lookup(datatype)
     if unicodedata.is_normalized("NFC", s):
         text = s
     else:
@@ -281,7 +297,8 @@ def check(s: str, datatype: DataType | str, *, require_nfc: bool = False) -> Inv
             )
             ch = s[pos] if pos < len(s) else s[-1]
             return Invalid(pos, f"U+{ord(ch):04X}", _char_name(ch), (), "not-nfc")
-    comp = _compiled(dt)
+    if _valid(comp, text):
+        return None
     end = comp.prefix.match(text)
     stop = end.end() if end else 0
     if stop == len(text):
@@ -294,15 +311,20 @@ def check(s: str, datatype: DataType | str, *, require_nfc: bool = False) -> Inv
 
 def is_valid(s: str, datatype: DataType | str, *, require_nfc: bool = False) -> bool:
     """Whether ``s`` is valid for ``datatype`` (see :func:`check`)."""
-    dt = _datatype(datatype)
+    comp = _lookup(datatype)
     if not unicodedata.is_normalized("NFC", s):
         if require_nfc:
             return False
         s = normalize(s)
-    comp = _compiled(dt)
-    if comp.singles.issuperset(s):
-        return True  # no combining marks: every code point is a glyph of its own
-    return comp.prefix.fullmatch(s) is not None
+    return _valid(comp, s)
+
+
+def _valid(comp: _Compiled, text: str) -> bool:
+    if comp.singles.issuperset(text):
+        return True  # every code point is a glyph of its own
+    if not comp.marks.issuperset(set(text).difference(comp.singles)):
+        return False  # a code point that is neither a glyph nor part of a sequence
+    return comp.prefix.fullmatch(text) is not None
 
 
 @cache
