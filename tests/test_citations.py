@@ -222,3 +222,15 @@ def test_never_raises(text: str) -> None:
         assert result.text[c.span[0] : c.span[1]] == c.raw
     for p in result.problems:
         assert result.text[p.span[0] : p.span[1]] == p.text
+
+
+@pytest.mark.parametrize("abbr", sorted(citations.known_laws()))
+def test_every_known_law_is_recognised(abbr: str) -> None:
+    (c,) = parse(f"§ 3 Abs. 1 {abbr}").citations
+    assert c.law == abbr
+    assert citations.unknown_laws([c]) == []
+
+
+def test_overlong_capitalised_word_is_no_law() -> None:
+    (c,) = parse("§ 1 " + "AB" * 500).citations
+    assert c.law is None

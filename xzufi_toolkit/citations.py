@@ -204,7 +204,7 @@ _IGNORED = re.compile(_SP + r"(?:Halbsatz|Hs\.|Alt\.|Alternative|Var\.|Variante)
 _ROMAN = r"(?:XIV|XIII|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)"
 _ABBR = re.compile(
     _SP + r"(SGB" + r"(?:[^\S\n]+" + _ROMAN + r")?"
-    r"|[A-ZÄÖÜ][a-zäöüß]*[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]*(?:/[A-Z]{2,})?)(?![\w/])"
+    r"|[A-ZÄÖÜ][a-zäöüß]{0,12}[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]{0,12}(?:/[A-Z]{2,4})?)(?![\w/])"
 )
 _PAREN_ABBR = re.compile(r"[^\S\n]*\(\s*(" + _ABBR.pattern.removeprefix(_SP) + r")\s*\)")
 _ORDINALS = {
