@@ -54,6 +54,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     prev.set_defaults(handler=_preview)
 
 
+def _quiet_pypdf() -> None:
+    """pypdf logs repairs of damaged files ("EOF marker not found"); our errors say it once."""
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
 def _help(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
     return 2
@@ -66,6 +73,8 @@ _WORKER: dict[str, Any] = {}
 def _setup(form_path: str | None, mapping_path: str | None) -> tuple[Any, Any]:
     """Template, filler and mapping, checked against each other (once per process)."""
     from xzufi_toolkit.form.fill import FormFiller
+
+    _quiet_pypdf()
     from xzufi_toolkit.form.mapping import (
         DEFAULT_FORM,
         DEFAULT_MAPPING,
@@ -189,6 +198,7 @@ def _fill(args: argparse.Namespace) -> int:
 def _inspect(args: argparse.Namespace) -> int:
     from xzufi_toolkit.form.inspect import inspect_form, mapping_skeleton
 
+    _quiet_pypdf()
     data, name = read_input(args.pdf)
     info = inspect_form(data, file=name)
     if args.skeleton:

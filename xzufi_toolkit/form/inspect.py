@@ -128,7 +128,7 @@ class FormInfo:
 def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
     """A pypdf reader for ``data``, or :class:`FormError` saying why it is unusable."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PyPdfError
 
     head = data[:1024]
     if b"%PDF-" not in head:
@@ -142,7 +142,9 @@ def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
         if not encrypted:
             len(reader.pages)  # forces the page tree to be read
             root = reader.trailer["/Root"].get_object()
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except DependencyError:  # AES needs the optional crypto package: encrypted either way
+        encrypted = True
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise FormError(
             f"damaged PDF: {type(exc).__name__}",
             file=file,

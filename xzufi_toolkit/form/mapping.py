@@ -126,7 +126,7 @@ def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
             f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path
         )
         raise ConfigError(
-            f"the mapping does not match its schema at {where}: {err.validator} failed",
+            f"the mapping does not match its schema at {where}: {err.message[:160]}",
             file=file,
             hint="see forms/mapping.schema.json",
         )

@@ -48,7 +48,7 @@ def date_pattern(fmt: str) -> tuple[re.Pattern[str], str] | None:
     ``None`` for formats with month names or times, which are not checked.
     """
     regex, strp = "", ""
-    for token in re.findall(r"yyyy|yy|dd|d|mm|m|[a-zA-Z]+|.", fmt):
+    for token in (m.group(0) for m in re.finditer(r"([a-zA-Z])\1*|.", fmt)):
         if token in _DATE_TOKENS:
             regex += _DATE_TOKENS[token]
             strp += _STRPTIME[token]
@@ -169,7 +169,7 @@ def _check_text(
         chars = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing)
         msg = f"field {name!r}: the form font has no glyph for {chars}"
         out.append(_f("FORM-GLYPH-MISSING", msg, loc))
-    if text and not missing and info.kind in TEXT_KINDS | {"combo"}:
+    if text and not out and info.kind in TEXT_KINDS | {"combo"}:
         plan = plan_field(font, info, text)
         if not plan.fits:
             msg = f"field {name!r}: the text{shown} does not fit the box even at the smallest size"
