@@ -11,6 +11,7 @@ import pytest
 
 from xzufi_toolkit.case import load_case
 from xzufi_toolkit.case.checks import age_at, check_case
+from xzufi_toolkit.case.leistung import load_leistung
 from xzufi_toolkit.case.validate import is_valid_case, require_valid_case, validate_case
 from xzufi_toolkit.errors import InputError, ValidationFailedError
 from xzufi_toolkit.findings import Severity
@@ -19,6 +20,7 @@ from xzufi_toolkit.resources import fixture_file
 INVALID = Path(__file__).resolve().parent.parent / "fixtures" / "cases" / "invalid"
 CASES = sorted(p for p in INVALID.glob("*.json") if not p.name.endswith(".expected.json"))
 TODAY = dt.date(2026, 11, 20)
+LEISTUNG = load_leistung()  # the bundled XZuFi 2.3.1 fixture of 99010022001012
 
 
 def test_invalid_corpus_is_complete() -> None:
@@ -36,18 +38,21 @@ def test_invalid_case_gives_expected_findings(path: Path) -> None:
             validate_case(path.read_bytes(), today=today, file=path.name)
         assert info.value.file == path.name
         return
-    _, report = validate_case(path.read_bytes(), today=today, file=path.name)
+    _, report = validate_case(path.read_bytes(), today=today, file=path.name, leistung=LEISTUNG)
     got = sorted((f.code, f.location.json_path) for f in report if f.severity >= Severity.WARNING)
     want = sorted((f["code"], f["json_path"]) for f in expected["findings"])
     assert got == want
     assert all(f.location.file == path.name for f in report)
-    assert is_valid_case(path.read_bytes(), today=today) == report.valid
+    assert is_valid_case(path.read_bytes(), today=today, leistung=LEISTUNG) == report.valid
 
 
 @pytest.mark.parametrize("path", sorted(fixture_file("cases").glob("*.json")), ids=lambda p: p.stem)
 def test_bundled_cases_pass_the_rules(path: Path) -> None:
-    case = require_valid_case(path.read_bytes(), today=TODAY, file=path.name)
+    case = require_valid_case(path.read_bytes(), today=TODAY, file=path.name, leistung=LEISTUNG)
     assert check_case(case, today=TODAY) == []
+    _, report = validate_case(path.read_bytes(), today=TODAY, leistung=LEISTUNG)
+    assert report.valid
+    assert [f.code for f in report if f.code == "CASE-FEE"] == ["CASE-FEE"]
 
 
 def test_require_valid_case_raises_with_report() -> None:

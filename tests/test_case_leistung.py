@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from xzufi_toolkit.case import load_case
-from xzufi_toolkit.case.leistung import check_against_leistung, list_items
+from xzufi_toolkit.case.leistung import check_against_leistung, list_items, load_leistung
 from xzufi_toolkit.case.model import Case
 from xzufi_toolkit.findings import Finding, Severity
 from xzufi_toolkit.model import (
@@ -215,3 +215,22 @@ def test_leistung_without_modules_says_what_it_did_not_check() -> None:
         "CASE-FEE-UNKNOWN",
         "CASE-LEISTUNG-INCOMPLETE",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "fee", "missing"),
+    [
+        ("adult-employed", "fee due: 100 EUR", 0),
+        ("minor", "fee due: 50 EUR", 2),
+        ("sgb2-exempt", "no fee", 1),
+        ("regulated-profession", "fee due: 100 EUR", 0),
+    ],
+)
+def test_against_the_bundled_xzufi_fixture(name: str, fee: str, missing: int) -> None:
+    findings = _check(_case(name), load_leistung())
+    assert _codes(findings, Severity.ERROR) == []
+    assert next(f.message for f in findings if f.code == "CASE-FEE").startswith(
+        f"$.{'lebensunterhalt' if name == 'sgb2-exempt' else 'datum'}: {fee}"
+    )
+    assert _codes(findings).count("CASE-DOC-MISSING") == missing
+    assert "4 of 7" in next(f.message for f in findings if f.code == "CASE-PREREQ-OPEN")

@@ -23,11 +23,16 @@ from xzufi_toolkit.findings import Finding, Severity
 from xzufi_toolkit.model import Cost, Leistung, LocalizedText
 
 __all__ = [
+    "BUNDLED_LEISTUNG",
     "DOCUMENT_KEYWORDS",
     "PREREQUISITE_KEYWORDS",
     "check_against_leistung",
     "list_items",
+    "load_leistung",
 ]
+
+# The Leistung the bundled cases apply for (XZuFi 2.3.1 fixture of the package).
+BUNDLED_LEISTUNG = ("leistung", "99010022001012-2.3.1.xml")
 
 # Evidence type (urn:xzufi-toolkit:codeliste:nachweisart) → key words of its
 # item in module 08, German and English; tried in this order, first match wins
@@ -76,6 +81,15 @@ def list_items(content: str) -> list[str]:
     items = (_TAG.sub(" ", part) for part in parts)
     texts = (" ".join(html.unescape(item).split()).strip(" •*·-") for item in items)
     return [t for t in texts if t]
+
+
+def load_leistung(path: str | None = None) -> Leistung:
+    """The Leistung in the XZuFi file ``path``, or the bundled one for 99010022001012."""
+    from xzufi_toolkit.resources import fixture_file
+    from xzufi_toolkit.xzufi.reader import read_leistung
+
+    source = path if path is not None else fixture_file(*BUNDLED_LEISTUNG)
+    return read_leistung(source).leistung
 
 
 def _module_items(leistung: Leistung, code: str) -> tuple[list[str], str | None]:
