@@ -31,6 +31,7 @@ from typing import Any, Literal
 _TAG = re.compile(rb"\s*<(?:[^\s/>:]+:)?([^\s/>:]+)")
 
 __all__ = [
+    "TEXT_MODULE_NAMES",
     "Code",
     "Cost",
     "CostModule",
@@ -368,6 +369,8 @@ class Leistung:
     single_point_of_contact: bool | None = None
     #: 2.3.1 only: ``durchfuehrbarEinheitlicheStelle`` codes (00, 11, 19).
     single_point_codes: list[Code] = field(default_factory=list)
+    #: ``gueltigkeit`` of the whole Leistung.
+    validity: list[Validity] = field(default_factory=list)
     extras: list[Extra] = field(default_factory=list)
 
     # -- convenience accessors -------------------------------------------

@@ -1,0 +1,100 @@
+"""Readers and writers for XZuFi 2.2.0 and 2.3.1 (single Leistung and transfer messages).
+
+API overview (everything below is importable from ``xzufi_toolkit.xzufi``):
+
+Reading
+    ``read_leistung(path | bytes, file=None) -> ReadResult``
+        ``.leistung`` (:class:`~xzufi_toolkit.model.Leistung`), ``.version``,
+        ``.findings`` (what was normalised, codes ``XZ-N0xx``).
+    ``leistung_from_element(lxml_element, version, file=None) -> ReadResult``
+    ``detect(path | stream) -> Detected(version, kind="leistung" | "transfer")``
+    ``open_transfer(path | bytes | stream) -> TransferReader``
+        ``.frame() -> TransferMessage`` (root attributes, ``nachrichtenkopf``);
+        iterating yields ``ReadEntry(entry: TransferEntry, findings)`` in
+        constant memory, each entry with ``index`` and ``line``.
+Writing
+    ``write_leistung(leistung, version) -> WriteResult(data, version, findings)``
+        ``findings``: what the target version cannot hold (``XZ-C0xx``).
+    ``leistung_element(leistung, version) -> (lxml element, findings)``
+    ``TransferWriter(binary_stream, message, version)`` context manager:
+        ``.write(entry)``, ``.write_leistung(leistung)``, ``.findings``.
+Schemas
+    ``load_schema(version, schema_dir=None)`` compiled once per process;
+    the packaged XSDs are a profile reconstructed from reference material,
+    ``schema_dir`` points at the official ones.
+Defaults
+    ``load_default(version="2.3.1") -> Leistung``: the bundled Leistung
+    99010022001012; ``default_path(version)`` its file,
+    ``default_transfer_path()`` the bundled transfer message.
+Versions
+    ``V220``, ``V231``, ``SUPPORTED_VERSIONS``, ``TRANSFER_ROOT``, ``spec_for``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xzufi_toolkit.model import Leistung
+from xzufi_toolkit.resources import fixture_file
+from xzufi_toolkit.xzufi.reader import (
+    Detected,
+    ReadResult,
+    detect,
+    leistung_from_element,
+    read_leistung,
+)
+from xzufi_toolkit.xzufi.schema import load_schema, schema_path
+from xzufi_toolkit.xzufi.transfer import ReadEntry, TransferReader, TransferWriter, open_transfer
+from xzufi_toolkit.xzufi.versions import (
+    SUPPORTED_VERSIONS,
+    TRANSFER_ROOT,
+    V220,
+    V231,
+    spec_for,
+)
+from xzufi_toolkit.xzufi.writer import WriteResult, leistung_element, serialize, write_leistung
+
+__all__ = [
+    "DEFAULT_KEY",
+    "SUPPORTED_VERSIONS",
+    "TRANSFER_ROOT",
+    "V220",
+    "V231",
+    "Detected",
+    "ReadEntry",
+    "ReadResult",
+    "TransferReader",
+    "TransferWriter",
+    "WriteResult",
+    "default_path",
+    "default_transfer_path",
+    "detect",
+    "leistung_element",
+    "leistung_from_element",
+    "load_default",
+    "load_schema",
+    "open_transfer",
+    "read_leistung",
+    "schema_path",
+    "serialize",
+    "spec_for",
+    "write_leistung",
+]
+
+#: The Leistung the toolkit is built around and ships as its default.
+DEFAULT_KEY = "99010022001012"
+
+
+def default_path(version: str = V231) -> Path:
+    """The bundled Leistung 99010022001012 in ``version``."""
+    return fixture_file("leistung", f"{DEFAULT_KEY}-{spec_for(version).version}.xml")
+
+
+def default_transfer_path() -> Path:
+    """The bundled transfer message (2.3.1)."""
+    return fixture_file("leistung", "transfer-2.3.1.xml")
+
+
+def load_default(version: str = V231) -> Leistung:
+    """The bundled Leistung 99010022001012 as the model."""
+    return read_leistung(default_path(version)).leistung

@@ -1,0 +1,832 @@
+"""Read a single XZuFi ``leistung`` document (2.2.0 or 2.3.1) into the model.
+
+Real data is messy; the reader copes and says what it did as findings
+(codes ``XZ-N0xx``, documented in ``docs/xzufi.md``): language codes like
+``de-DE`` become ``de``, text contents holding only ``<br>``/whitespace are
+dropped, a ``struktur`` without ``xsi:type`` gets its Leistungstyp from its
+children, German dates are read, and every element the model does not know is
+kept verbatim (:class:`~xzufi_toolkit.model.Extra`) and written back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Generator
+from copy import deepcopy
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Literal
+
+from lxml import etree
+
+from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.model import (
+    Code,
+    Cost,
+    CostModule,
+    Duration,
+    DurationModule,
+    Extra,
+    Identifier,
+    IndividualTextModule,
+    Leistung,
+    Link,
+    LocalizedText,
+    ModuleBase,
+    OriginPortal,
+    ReleaseModule,
+    Structure,
+    StructureKind,
+    Term,
+    TermModule,
+    TextModule,
+    Validity,
+    normalize_language,
+)
+from xzufi_toolkit.xzufi.versions import XSI, VersionSpec, spec_for, version_from_namespace
+
+__all__ = ["Detected", "ReadResult", "detect", "leistung_from_element", "read_leistung"]
+
+_STRUCT_KINDS: dict[str, StructureKind] = {
+    "LeistungsstrukturObjekt": "lo",
+    "LeistungsstrukturObjektMitVerrichtung": "lov",
+    "LeistungsstrukturObjektMitVerrichtungUndDetail": "lovd",
+}
+_ID_ATTRS = (
+    ("schemeAgencyID", "scheme_agency_id"),
+    ("schemeAgencyName", "scheme_agency_name"),
+    ("schemeDataURI", "scheme_data_uri"),
+    ("schemeID", "scheme_id"),
+    ("schemeName", "scheme_name"),
+    ("schemeURI", "scheme_uri"),
+    ("schemeVersionID", "scheme_version_id"),
+)
+_EMPTY_HTML = re.compile(r"(?:\s|&nbsp;|&#160;|\xa0|</?(?:br|p|div|span)\b[^>]*>)*", re.I)
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _compact(el: etree._Element) -> bytes:
+    """Serialize a kept element without layout whitespace (the writer re-indents),
+    so that read → write → read keeps it byte for byte."""
+    copy = deepcopy(el)
+    copy.tail = None
+    for node in copy.iter():
+        if len(node) and node.text is not None and not node.text.strip():
+            node.text = None
+        if node is not copy and node.tail is not None and not node.tail.strip():
+            node.tail = None
+    return etree.tostring(copy)
+
+
+class _Unreadable(Exception):
+    """A value the model cannot hold; the element is kept verbatim instead."""
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """A Leistung read from XML, its version and what the reader normalised."""
+
+    leistung: Leistung
+    version: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _ns(el: etree._Element) -> str | None:
+    return etree.QName(el).namespace
+
+
+def _xpath(el: etree._Element) -> str:
+    parts: list[str] = []
+    node: etree._Element | None = el
+    while node is not None:
+        name = local(node)
+        parent = node.getparent()
+        if parent is not None:
+            same = [c for c in parent if isinstance(c.tag, str) and c.tag == node.tag]
+            if len(same) > 1:
+                name += f"[{same.index(node) + 1}]"
+        parts.append(name)
+        node = parent
+    return "/" + "/".join(reversed(parts))
+
+
+class _Reader:
+    """One document's (or one transfer entry's) reading state."""
+
+    def __init__(self, spec: VersionSpec, file: str | None) -> None:
+        self.spec = spec
+        self.ns = spec.ns
+        self.file = file
+        self.findings: list[Finding] = []
+        self._languages_seen: set[str] = set()
+
+    # -- findings ---------------------------------------------------------
+
+    def note(
+        self, code: str, severity: Severity, el: etree._Element, message: str, message_de: str
+    ) -> None:
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=severity,
+                message=message,
+                message_de=message_de,
+                location=Location(file=self.file, line=xmlsafe.source_line(el), xpath=_xpath(el)),
+            )
+        )
+
+    # -- generic walking --------------------------------------------------
+
+    def children(
+        self, el: etree._Element, owner_extras: list[Extra], known: set[str]
+    ) -> Generator[tuple[str, etree._Element], None, None]:
+        """Known child elements (by local name); the others go to ``owner_extras``."""
+        last_known: str | None = None
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue  # comments and processing instructions are not kept
+            name = local(child)
+            if _ns(child) == self.ns and name in known:
+                try:
+                    yield name, child
+                except _Unreadable:
+                    # the handler could not read it (walk() threw it back in here):
+                    # kept verbatim in its place, reading goes on with the next child
+                    self.keep(child, owner_extras, last_known, unreadable=True)
+                else:
+                    last_known = name
+            else:
+                self.keep(child, owner_extras, last_known, unreadable=False)
+
+    def keep(
+        self,
+        child: etree._Element,
+        owner_extras: list[Extra],
+        after: str | None,
+        *,
+        unreadable: bool,
+    ) -> None:
+        owner_extras.append(Extra(after=after, xml=_compact(child)))
+        name = local(child)
+        if unreadable:
+            self.note(
+                "XZ-N006",
+                Severity.WARNING,
+                child,
+                f"value of <{name}> is not readable; the element is kept verbatim",
+                f"Wert von <{name}> nicht lesbar; das Element wird unverändert übernommen",
+            )
+        else:
+            self.note(
+                "XZ-N005",
+                Severity.INFO,
+                child,
+                f"element <{name}> is not part of the model; kept verbatim",
+                f"Element <{name}> gehört nicht zum Modell; unverändert übernommen",
+            )
+
+    def walk(
+        self,
+        el: etree._Element,
+        extras: list[Extra],
+        handlers: dict[str, Callable[[etree._Element], None]],
+    ) -> None:
+        gen = self.children(el, extras, set(handlers))
+        item = next(gen, None)
+        while item is not None:
+            name, child = item
+            try:
+                handlers[name](child)
+            except _Unreadable:
+                item = gen.throw(_Unreadable())
+                continue
+            item = next(gen, None)
+
+    # -- leaf values -------------------------------------------------------
+
+    def text(self, el: etree._Element) -> str:
+        return el.text or ""
+
+    def token(self, el: etree._Element) -> str:
+        raw = el.text or ""
+        value = " ".join(raw.split())
+        if value != raw:
+            self.note(
+                "XZ-N010",
+                Severity.INFO,
+                el,
+                f"whitespace around the value of <{local(el)}> removed",
+                f"Leerraum um den Wert von <{local(el)}> entfernt",
+            )
+        if not value:
+            raise _Unreadable
+        return value
+
+    def integer(self, el: etree._Element) -> int:
+        try:
+            return int(self.token(el))
+        except ValueError:
+            raise _Unreadable from None
+
+    def boolean(self, el: etree._Element) -> bool:
+        value = self.token(el)
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0"):
+            return False
+        raise _Unreadable
+
+    def decimal(self, el: etree._Element) -> Decimal:
+        try:
+            value = Decimal(self.token(el))
+        except InvalidOperation:
+            raise _Unreadable from None
+        if not value.is_finite():
+            raise _Unreadable
+        return value
+
+    def date(self, el: etree._Element) -> datetime.date:
+        value = self.token(el)
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+        m = _GERMAN_DATE.fullmatch(value)
+        if m:
+            try:
+                d = datetime.date(int(m[3]), int(m[2]), int(m[1]))
+            except ValueError:
+                raise _Unreadable from None
+            self.note(
+                "XZ-N007",
+                Severity.INFO,
+                el,
+                f"date in German notation in <{local(el)}> read as {d.isoformat()}",
+                f"Datum in deutscher Schreibweise in <{local(el)}> als {d.isoformat()} gelesen",
+            )
+            return d
+        raise _Unreadable
+
+    def date_or_text(self, el: etree._Element) -> datetime.date | str:
+        value = self.token(el)
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+
+    def language(self, el: etree._Element, raw: str | None) -> str:
+        if raw is None or not raw.strip():
+            raise _Unreadable
+        lang = normalize_language(raw)
+        if lang != raw and raw not in self._languages_seen:
+            self._languages_seen.add(raw)
+            self.note(
+                "XZ-N001",
+                Severity.INFO,
+                el,
+                f"language code {raw!r} normalised to {lang!r}",
+                f"Sprachcode {raw!r} zu {lang!r} vereinheitlicht",
+            )
+        return lang
+
+    def localized(self, el: etree._Element, *, html: bool = False) -> LocalizedText | None:
+        lang = self.language(el, el.get("languageCode"))
+        value = el.text or ""
+        if html and not _EMPTY_HTML.sub("", value):
+            self.note(
+                "XZ-N002",
+                Severity.WARNING,
+                el,
+                f"<{local(el)}> ({lang}) holds no text (only markup such as <br> or whitespace);"
+                " dropped",
+                f"<{local(el)}> ({lang}) enthält keinen Text (nur Markup wie <br> oder Leerraum);"
+                " entfernt",
+            )
+            return None
+        return LocalizedText(language=lang, text=value)
+
+    def add_localized(
+        self, target: list[LocalizedText], *, html: bool = False
+    ) -> Callable[[etree._Element], None]:
+        def handler(el: etree._Element) -> None:
+            item = self.localized(el, html=html)
+            if item is not None:
+                target.append(item)
+
+        return handler
+
+    def code(self, el: etree._Element) -> Code:
+        result = Code(code="", list_uri=el.get("listURI"), list_version_id=el.get("listVersionID"))
+        found = False
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "code":
+                result.code = self.token(child)
+                found = True
+            elif child.tag == "name":
+                result.name = child.text or ""
+            else:
+                raise _Unreadable
+        if not found:
+            raise _Unreadable
+        return result
+
+    def identifier(self, el: etree._Element) -> Identifier:
+        if len(el):
+            raise _Unreadable
+        ident = Identifier(value=self.token(el))
+        for attr, name in _ID_ATTRS:
+            value = el.get(attr)
+            if value is not None:
+                setattr(ident, name, value)
+        return ident
+
+    def link(self, el: etree._Element) -> Link:
+        extras: list[Extra] = []
+        values: dict[str, str] = {}
+        position: list[int] = []
+
+        def put(key: str) -> Callable[[etree._Element], None]:
+            def handler(child: etree._Element) -> None:
+                values[key] = self.text(child)
+
+            return handler
+
+        self.walk(
+            el,
+            extras,
+            {
+                "languageCode": lambda c: values.__setitem__("lang", self.language(c, c.text)),
+                "uri": put("uri"),
+                "titel": put("titel"),
+                "beschreibung": put("beschreibung"),
+                "positionDarstellung": lambda c: position.append(self.integer(c)),
+            },
+        )
+        if extras or "uri" not in values:
+            raise _Unreadable  # links have no extras slot: keep the whole link verbatim
+        return Link(
+            uri=values["uri"].strip(),
+            language=values.get("lang"),
+            title=values.get("titel"),
+            description=values.get("beschreibung"),
+            position=position[0] if position else None,
+        )
+
+    def validity(self, el: etree._Element) -> Validity:
+        v = Validity()
+        extras: list[Extra] = []
+        self.walk(
+            el,
+            extras,
+            {
+                "beginn": lambda c: setattr(v, "begin", self.token(c)),
+                "ende": lambda c: setattr(v, "end", self.token(c)),
+                "zusatz": self.add_localized(v.notes),
+            },
+        )
+        if extras:
+            raise _Unreadable
+        return v
+
+    # -- modules ----------------------------------------------------------
+
+    def module_base(self, module: ModuleBase) -> dict[str, Callable[[etree._Element], None]]:
+        def set_id(c: etree._Element) -> None:
+            module.id = self.identifier(c)
+
+        def set_channel(c: etree._Element) -> None:
+            module.access_channel = self.code(c)
+
+        def set_position(c: etree._Element) -> None:
+            module.position = self.integer(c)
+
+        handlers: dict[str, Callable[[etree._Element], None]] = {
+            "positionDarstellung": set_position,
+            "id": set_id,
+            "idSekundaer": lambda c: module.secondary_ids.append(self.identifier(c)),
+            "gueltigkeit": lambda c: module.validity.append(self.validity(c)),
+        }
+        if self.spec.multi_modules:
+            handlers["zugangskanal"] = set_channel
+        return handlers
+
+    def text_module(self, el: etree._Element) -> TextModule:
+        module = TextModule(code=Code(code=""))
+
+        def set_code(c: etree._Element) -> None:
+            module.code = self.code(c)
+
+        handlers = self.module_base(module) | {
+            "leikaTextmodul": set_code,
+            "leikaTextmodulAbweichendeBezeichnung": self.add_localized(module.alt_titles),
+            "inhalt": self.add_localized(module.contents, html=True),
+            "weiterfuehrenderLink": lambda c: module.links.append(self.link(c)),
+        }
+        self.walk(el, module.extras, handlers)
+        if not module.code.code:
+            raise _Unreadable
+        return module
+
+    def individual_module(self, el: etree._Element) -> IndividualTextModule:
+        module = IndividualTextModule(type=Code(code=""))
+
+        def set_type(c: etree._Element) -> None:
+            module.type = self.code(c)
+
+        handlers = self.module_base(module) | {
+            "individuellesTextmodultyp": set_type,
+            "inhalt": self.add_localized(module.contents, html=True),
+            "weiterfuehrenderLink": lambda c: module.links.append(self.link(c)),
+        }
+        self.walk(el, module.extras, handlers)
+        if not module.type.code:
+            raise _Unreadable
+        return module
+
+    def duration(self, el: etree._Element, *, typed: bool) -> Duration:
+        d = Duration()
+
+        def stichtag(c: etree._Element) -> None:
+            inner: list[Extra] = []
+            dates: dict[str, datetime.date | str] = {}
+            self.walk(
+                c,
+                inner,
+                {
+                    "von": lambda x: dates.__setitem__("von", self.date_or_text(x)),
+                    "bis": lambda x: dates.__setitem__("bis", self.date_or_text(x)),
+                },
+            )
+            if inner:
+                raise _Unreadable
+            d.date_from, d.date_to = dates.get("von"), dates.get("bis")
+
+        def set_type(c: etree._Element) -> None:
+            d.type = self.code(c)
+
+        handlers: dict[str, Callable[[etree._Element], None]] = {
+            "dauer": lambda c: setattr(d, "value", self.integer(c)),
+            "einheit": lambda c: setattr(d, "unit", self.token(c)),
+            "dauerBis": lambda c: setattr(d, "value_to", self.integer(c)),
+            "einheitBis": lambda c: setattr(d, "unit_to", self.token(c)),
+            "stichtag": stichtag,
+            "beschreibung": self.add_localized(d.description, html=typed),
+            "positionDarstellung": lambda c: setattr(d, "position", self.integer(c)),
+            "gueltigkeit": lambda c: d.validity.append(self.validity(c)),
+        }
+        if typed:
+            handlers["typ"] = set_type
+        self.walk(el, d.extras, handlers)
+        return d
+
+    def duration_module(self, el: etree._Element, item_name: str) -> DurationModule:
+        module = DurationModule()
+        typed = item_name == "frist"
+        handlers = self.module_base(module) | {
+            item_name: lambda c: module.items.append(self.duration(c, typed=typed)),
+            "beschreibung": self.add_localized(module.description, html=True),
+            "weiterfuehrenderLink": lambda c: module.links.append(self.link(c)),
+        }
+        self.walk(el, module.extras, handlers)
+        return module
+
+    def amount(self, el: etree._Element) -> tuple[Decimal, str]:
+        currency = (el.get("currencyCode") or "").strip()
+        if not currency:
+            raise _Unreadable
+        return self.decimal(el), currency
+
+    def cost(self, el: etree._Element) -> Cost:
+        cost = Cost()
+
+        # Each choice is read completely before it touches ``cost``: an unreadable
+        # one is kept verbatim and must leave no half-filled fields behind.
+        def fix(c: etree._Element) -> None:
+            amount, currency = self.amount(c)
+            cost.kind, cost.amount, cost.currency = "fix", amount, currency
+
+        def frei(c: etree._Element) -> None:
+            inner: list[Extra] = []
+            texts: list[LocalizedText] = []
+            self.walk(c, inner, {"beschreibungKostenfreiheit": self.add_localized(texts)})
+            if inner:
+                raise _Unreadable
+            cost.kind, cost.free_description = "frei", texts
+
+        def variabel(c: etree._Element) -> None:
+            inner: list[Extra] = []
+            bounds: dict[str, tuple[Decimal, str]] = {}
+            texts: list[LocalizedText] = []
+            self.walk(
+                c,
+                inner,
+                {
+                    "betragUntergrenze": lambda x: bounds.__setitem__("lower", self.amount(x)),
+                    "betragObergrenze": lambda x: bounds.__setitem__("upper", self.amount(x)),
+                    "beschreibungVariabilitaet": self.add_localized(texts),
+                },
+            )
+            if inner:
+                raise _Unreadable
+            cost.kind, cost.variable_description = "variabel", texts
+            if "lower" in bounds:
+                cost.lower, cost.lower_currency = bounds["lower"]
+            if "upper" in bounds:
+                cost.upper, cost.upper_currency = bounds["upper"]
+
+        def set_type(c: etree._Element) -> None:
+            cost.type = self.code(c)
+
+        def cost_link(c: etree._Element) -> None:
+            if len(c):
+                cost.cost_links.append(self.link(c))
+            else:
+                cost.cost_links.append(Link(uri=self.token(c)))
+
+        self.walk(
+            el,
+            cost.extras,
+            {
+                "typ": set_type,
+                "betrag": fix,
+                "frei": frei,
+                "variabel": variabel,
+                "beschreibung": self.add_localized(cost.description, html=True),
+                "vorkasse": lambda c: setattr(cost, "prepayment", self.boolean(c)),
+                "linkKostenbildung": cost_link,
+                "positionDarstellung": lambda c: setattr(cost, "position", self.integer(c)),
+                "gueltigkeit": lambda c: cost.validity.append(self.validity(c)),
+            },
+        )
+        return cost
+
+    def cost_module(self, el: etree._Element) -> CostModule:
+        module = CostModule()
+        handlers = self.module_base(module) | {
+            "kosten": lambda c: module.costs.append(self.cost(c)),
+            "beschreibung": self.add_localized(module.description, html=True),
+            "weiterfuehrenderLink": lambda c: module.links.append(self.link(c)),
+        }
+        self.walk(el, module.extras, handlers)
+        return module
+
+    def term(self, el: etree._Element) -> Term:
+        found: list[LocalizedText] = []
+        t = Term(term=LocalizedText(language="", text=""))
+
+        def set_type(c: etree._Element) -> None:
+            t.type = self.code(c)
+
+        self.walk(el, t.extras, {"begriff": self.add_localized(found), "typ": set_type})
+        if not found:
+            raise _Unreadable
+        t.term = found[0]
+        return t
+
+    def term_module(self, el: etree._Element) -> TermModule:
+        module = TermModule()
+        handlers = self.module_base(module) | {
+            "begriffImKontext": lambda c: module.terms.append(self.term(c)),
+        }
+        self.walk(el, module.extras, handlers)
+        return module
+
+    def release_module(self, el: etree._Element) -> ReleaseModule:
+        module = ReleaseModule()
+        handlers = self.module_base(module) | {
+            "fachlichFreigegebenAm": lambda c: setattr(module, "date", self.date(c)),
+            "fachlichFreigegebenDurch": self.add_localized(module.by),
+        }
+        self.walk(el, module.extras, handlers)
+        return module
+
+    def origin_portal(self, el: etree._Element) -> OriginPortal:
+        module = OriginPortal(language="", uri="")
+
+        def set_language(c: etree._Element) -> None:
+            module.language = self.language(c, c.text)
+
+        handlers = self.module_base(module) | {
+            "languageCode": set_language,
+            "uri": lambda c: setattr(module, "uri", self.token(c)),
+            "titel": lambda c: setattr(module, "title", self.text(c)),
+        }
+        self.walk(el, module.extras, handlers)
+        if not module.uri or not module.language:
+            raise _Unreadable
+        return module
+
+    # -- structure and Leistung --------------------------------------------
+
+    def structure(self, el: etree._Element) -> Structure:
+        xsi_type = el.get(f"{{{XSI}}}type")
+        kind: StructureKind | None = None
+        if xsi_type is not None:
+            kind = _STRUCT_KINDS.get(xsi_type.rsplit(":", 1)[-1].strip())
+            if kind is None:
+                raise _Unreadable
+        s = Structure(kind=kind or "lo")
+
+        def set_grouping(c: etree._Element) -> None:
+            s.grouping = self.code(c)
+
+        def set_object(c: etree._Element) -> None:
+            s.object_id = self.identifier(c)
+
+        def set_action(c: etree._Element) -> None:
+            s.action = self.code(c)
+
+        self.walk(
+            el,
+            s.extras,
+            {
+                self.spec.grouping: set_grouping,
+                "leistungsobjektID": set_object,
+                self.spec.action: set_action,
+                "verrichtungsdetail": self.add_localized(s.action_details),
+            },
+        )
+        if kind is None:
+            s.kind = "lovd" if s.action_details else "lov" if s.action or s.object_id else "lo"
+            self.note(
+                "XZ-N003",
+                Severity.INFO,
+                el,
+                f"<struktur> has no xsi:type; Leistungstyp {s.kind!r} inferred from its children",
+                f"<struktur> ohne xsi:type; Leistungstyp {s.kind!r} aus dem Inhalt abgeleitet",
+            )
+        return s
+
+    def leistung(self, el: etree._Element) -> Leistung:
+        spec = self.spec
+        item = Leistung(id=Identifier(value=""))
+        id_found: list[Identifier] = []
+
+        def set_structure(c: etree._Element) -> None:
+            item.structure = self.structure(c)
+
+        def leika_key(c: etree._Element) -> None:
+            if spec.leika_key == "referenzLeiKa":
+                code = self.code(c)
+                attrs = {
+                    k: v
+                    for k, v in (
+                        ("listURI", code.list_uri),
+                        ("listVersionID", code.list_version_id),
+                        ("name", code.name),
+                    )
+                    if v is not None
+                }
+                item.leika_keys.append(code.code)
+            else:
+                ident = self.identifier(c)
+                attrs = {a: c.get(a) or "" for a, _ in _ID_ATTRS if c.get(a) is not None}
+                item.leika_keys.append(ident.value)
+            item.leika_key_attrs.append(attrs)
+
+        def setter(
+            name: str, read: Callable[[etree._Element], object]
+        ) -> Callable[[etree._Element], None]:
+            return lambda c: setattr(item, name, read(c))
+
+        handlers: dict[str, Callable[[etree._Element], None]] = {
+            "id": lambda c: id_found.append(self.identifier(c)),
+            "idSekundaer": lambda c: item.secondary_ids.append(self.identifier(c)),
+            "struktur": set_structure,
+            spec.leika_key: leika_key,
+            "leistungsadressat": lambda c: item.leistungsadressat.append(self.code(c)),
+            "modulText": lambda c: item.text_modules.append(self.text_module(c)),
+            "modulTextIndividuell": lambda c: item.individual_text_modules.append(
+                self.individual_module(c)
+            ),
+            "modulFrist": lambda c: item.deadline_modules.append(self.duration_module(c, "frist")),
+            "modulKosten": lambda c: item.cost_modules.append(self.cost_module(c)),
+            "modulBearbeitungsdauer": lambda c: item.processing_time_modules.append(
+                self.duration_module(c, "bearbeitungsdauer")
+            ),
+            "modulBegriffImKontext": lambda c: item.term_modules.append(self.term_module(c)),
+            "modulFachlicheFreigabe": lambda c: item.release_modules.append(self.release_module(c)),
+            "modulUrsprungsportal": lambda c: item.origin_portals.append(self.origin_portal(c)),
+            "typisierung": lambda c: item.typisierung.append(self.code(c)),
+            "vertrauensniveau": setter("vertrauensniveau", self.code),
+            spec.written_form: setter("written_form_required", self.boolean),
+            "klassifizierung": lambda c: item.classifications.append(self.code(c)),
+            "gueltigkeit": lambda c: item.validity.append(self.validity(c)),
+        }
+        if spec.multi_modules:
+            handlers |= {
+                "statusKatalog": setter("status_catalog", self.code),
+                "statusBibliothek": setter("status_library", self.code),
+                "detailstufe": setter("detail_level", self.code),
+                "bezugsortTyp": setter("place_type", self.code),
+                "kennzeichenFormularPersoenlich": setter(
+                    "personal_attendance_required", self.boolean
+                ),
+                "kennzeichenFormularFormlos": setter("informal_application", self.boolean),
+                "informationsbereicheSDG": lambda c: self.sdg_231(c, item),
+                "durchfuehrbarEinheitlicheStelle": lambda c: item.single_point_codes.append(
+                    self.code(c)
+                ),
+            }
+        else:
+            handlers |= {
+                "informationsbereichSDG": lambda c: item.sdg_codes.append(self.code(c)),
+                "kennzeichenEA": setter("single_point_of_contact", self.boolean),
+            }
+        self.walk(el, item.extras, handlers)
+        if not id_found:
+            raise InputError(
+                "<leistung> has no readable <id>",
+                file=self.file,
+                line=xmlsafe.source_line(el),
+                hint="every XZuFi Leistung needs an id",
+            )
+        item.id = id_found[0]
+        item.secondary_ids[:0] = id_found[1:]
+        return item
+
+    def sdg_231(self, el: etree._Element, item: Leistung) -> None:
+        inner: list[Extra] = []
+        sdg1: list[Code] = []
+        sdg2: list[Code] = []
+        self.walk(
+            el,
+            inner,
+            {
+                "informationsbereichSDG1": lambda c: sdg1.append(self.code(c)),
+                "informationsbereichSDG2": lambda c: sdg2.append(self.code(c)),
+            },
+        )
+        if inner:
+            raise _Unreadable
+        item.sdg_codes.extend(sdg1)
+        item.sdg2_codes.extend(sdg2)
+
+
+def leistung_from_element(
+    el: etree._Element, version: str, *, file: str | None = None
+) -> ReadResult:
+    """Read a ``leistung`` element (of a parsed document or a transfer entry)."""
+    spec = spec_for(version)
+    reader = _Reader(spec, file)
+    leistung = reader.leistung(el)
+    return ReadResult(leistung=leistung, version=spec.version, findings=reader.findings)
+
+
+def read_leistung(source: bytes | str | Path, *, file: str | None = None) -> ReadResult:
+    """Read a single ``leistung`` document: bytes, or a path to a file.
+
+    Raises :class:`~xzufi_toolkit.errors.InputError` (and subclasses) for input
+    that is not a readable XZuFi Leistung, naming file and line.
+    """
+    if isinstance(source, bytes):
+        tree = xmlsafe.parse_bytes(source, file=file)
+        name = file
+    else:
+        name = file or str(source)
+        tree = xmlsafe.parse_file(source, display=name)
+    root = tree.getroot()
+    line = xmlsafe.source_line(root)
+    version = version_from_namespace(_ns(root), file=name, line=line)
+    if local(root) != "leistung":
+        raise InputError(
+            f"root element is <{local(root)}>, not <leistung>",
+            file=name,
+            line=line,
+            hint="read transfer messages with xzufi_toolkit.xzufi.open_transfer",
+        )
+    return leistung_from_element(root, version, file=name)
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """What a file is: its XZuFi version and whether a ``leistung`` or a transfer message."""
+
+    version: str
+    kind: Literal["leistung", "transfer"]
+
+
+def detect(source: str | Path | IO[bytes], *, file: str | None = None) -> Detected:
+    """Look at the root element only (streamed: big files are not read whole)."""
+    name = file or (str(source) if isinstance(source, str | Path) else None)
+    events = xmlsafe.iterparse(source, events=("start",), file=name)
+    try:
+        _, root = next(events)
+    except StopIteration:
+        raise InputError("no root element", file=name, line=1) from None
+    finally:
+        close = getattr(events, "close", None)  # a generator: stop parsing now
+        if close is not None:
+            close()
+    version = version_from_namespace(_ns(root), file=name, line=xmlsafe.source_line(root))
+    return Detected(version=version, kind="leistung" if local(root) == "leistung" else "transfer")

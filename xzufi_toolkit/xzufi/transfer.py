@@ -1,0 +1,426 @@
+"""Transfer (bulk) messages: streamed reading and writing in constant memory.
+
+A transfer message is a root (the toolkit names it ``xzufi.transfer``; the real
+name is not confirmed) with attributes ``xzufiVersion``, ``produktbezeichnung``,
+``produkthersteller``, one ``nachrichtenkopf``, optional ``transaktionID`` and
+``transaktionPosition``, then any number of ``schreibe`` (create/update one
+object) and ``loesche`` (delete by ``id`` and ``klasse``).
+
+:class:`TransferReader` walks the file with :func:`xzufi_toolkit.xmlsafe.iterparse`
+and clears every entry after use, so memory stays flat however long the file
+is; each :class:`~xzufi_toolkit.model.TransferEntry` carries its 0-based index
+and the line where it starts. :class:`TransferWriter` writes incrementally with
+``lxml.etree.xmlfile``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from lxml import etree
+
+from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.model import Leistung, TransferEntry, TransferMessage
+from xzufi_toolkit.xzufi.reader import leistung_from_element
+from xzufi_toolkit.xzufi.versions import (
+    TRANSFER_ROOT,
+    spec_for,
+    version_from_attribute,
+    version_from_namespace,
+)
+from xzufi_toolkit.xzufi.writer import leistung_element
+
+__all__ = ["ReadEntry", "TransferReader", "TransferWriter", "open_transfer"]
+
+_OBJECTS = {
+    "leistung",
+    "spezialisierung",
+    "organisationseinheit",
+    "onlinedienst",
+    "zustaendigkeitTransferObjekt",
+}
+
+
+_PEEK = 64 * 1024
+
+
+class _RawBytes(io.RawIOBase):
+    """``bytes`` as a raw stream (what :class:`io.BufferedReader` wraps)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # typeshed declares WriteableBuffer; lxml/io pass a memoryview
+        n = min(len(buffer), len(self._data) - self._pos)
+        buffer[:n] = self._data[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+
+@dataclass(slots=True)
+class ReadEntry:
+    """One entry and what the reader normalised in it."""
+
+    entry: TransferEntry
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+class TransferReader:
+    """Stream the entries of a transfer message.
+
+    ``message`` (root attributes and ``nachrichtenkopf``) is available through
+    :meth:`frame` before the first entry; ``findings`` holds the findings about
+    the frame. Iterating yields :class:`ReadEntry` objects.
+    """
+
+    def __init__(self, source: str | Path | bytes | IO[bytes], *, file: str | None = None) -> None:
+        if isinstance(source, bytes):
+            # peekable, so xmlsafe can scan the prolog for a DOCTYPE before parsing
+            self._source: str | Path | IO[bytes] = io.BufferedReader(
+                _RawBytes(source), buffer_size=_PEEK
+            )
+            self.file = file or "<bytes>"
+        else:
+            self._source = source
+            self.file = file or (str(source) if isinstance(source, str | Path) else "<stream>")
+        self.message: TransferMessage | None = None
+        self.findings: list[Finding] = []
+        self._events = self._parse()
+        self._ahead: ReadEntry | None = None
+        self._framed = False
+
+    def frame(self) -> TransferMessage:
+        """The message frame; reads up to the first entry if needed."""
+        while not self._framed:
+            item = next(self._events, None)
+            if item is None:
+                break
+            if isinstance(item, ReadEntry):
+                self._ahead = item
+        if self.message is None:
+            raise InputError("empty transfer message", file=self.file)
+        return self.message
+
+    def __iter__(self) -> Iterator[ReadEntry]:
+        self.frame()
+        if self._ahead is not None:
+            ahead, self._ahead = self._ahead, None
+            yield ahead
+        for item in self._events:
+            if isinstance(item, ReadEntry):
+                yield item
+
+    # -- the parse loop ---------------------------------------------------
+
+    def _note(self, code: str, severity: Severity, line: int | None, en: str, de: str) -> None:
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=severity,
+                message=en,
+                message_de=de,
+                location=Location(file=self.file, line=line),
+            )
+        )
+
+    def _start_root(self, root: etree._Element) -> TransferMessage:
+        line = xmlsafe.source_line(root)
+        qn = etree.QName(root)
+        version = version_from_namespace(qn.namespace, file=self.file, line=line)
+        if qn.localname == "leistung":
+            raise InputError(
+                "this is a single <leistung> document, not a transfer message",
+                file=self.file,
+                line=line,
+                hint="read it with xzufi_toolkit.xzufi.read_leistung",
+            )
+        if qn.localname != TRANSFER_ROOT:
+            self._note(
+                "XZ-N008",
+                Severity.INFO,
+                line,
+                f"transfer root is <{qn.localname}>, read as <{TRANSFER_ROOT}>",
+                f"Wurzelelement <{qn.localname}> als <{TRANSFER_ROOT}> gelesen",
+            )
+        attr = root.get("xzufiVersion")
+        from_attr = version_from_attribute(attr)
+        if attr is not None and from_attr is None:
+            self._note(
+                "XZ-N009",
+                Severity.WARNING,
+                line,
+                f"xzufiVersion {attr!r} is unknown; the namespace says {version}",
+                f"xzufiVersion {attr!r} ist unbekannt; der Namensraum sagt {version}",
+            )
+        elif from_attr is not None and from_attr != version:
+            self._note(
+                "XZ-N009",
+                Severity.WARNING,
+                line,
+                f"xzufiVersion {attr!r} disagrees with the namespace ({version}); namespace wins",
+                f"xzufiVersion {attr!r} widerspricht dem Namensraum ({version}); er gilt",
+            )
+        elif attr is not None and attr != version:
+            self._note(
+                "XZ-N004",
+                Severity.INFO,
+                line,
+                f"xzufiVersion {attr!r} read as {version}",
+                f"xzufiVersion {attr!r} als {version} gelesen",
+            )
+        return TransferMessage(
+            version=version,
+            xzufi_version=attr,
+            produktbezeichnung=root.get("produktbezeichnung"),
+            produkthersteller=root.get("produkthersteller"),
+            root_name=qn.localname,
+        )
+
+    def _parse(self) -> Iterator[ReadEntry | None]:
+        depth = 0
+        index = 0
+        ns = ""
+        msg: TransferMessage | None = None
+        for event, el in xmlsafe.iterparse(self._source, events=("start", "end"), file=self.file):
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    msg = self.message = self._start_root(el)
+                    ns = spec_for(msg.version).ns
+                elif (
+                    depth == 2
+                    and not self._framed
+                    and el.tag
+                    in (
+                        f"{{{ns}}}schreibe",
+                        f"{{{ns}}}loesche",
+                    )
+                ):
+                    self._framed = True
+                    yield None
+                continue
+            depth -= 1
+            if depth != 1 or msg is None:
+                if depth == 0:
+                    self._framed = True
+                continue
+            entry = self._child_done(el, msg, ns, index)
+            if entry is not None:
+                yield entry
+                index += 1
+            # constant memory: drop the finished child and everything before it
+            el.clear()
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
+
+    def _child_done(
+        self, el: etree._Element, msg: TransferMessage, ns: str, index: int
+    ) -> ReadEntry | None:
+        """A child of the root has ended: header parts go to ``msg``, entries are read."""
+        name = _local(el)
+        if el.tag == f"{{{ns}}}nachrichtenkopf":
+            msg.header = etree.tostring(el, with_tail=False)
+        elif el.tag == f"{{{ns}}}transaktionID":
+            msg.transaktion_id = el.text or ""
+        elif el.tag == f"{{{ns}}}transaktionPosition":
+            msg.transaktion_position = el.text or ""
+        elif name in ("schreibe", "loesche") and etree.QName(el).namespace == ns:
+            return self._entry(el, index, msg.version)
+        else:
+            self._note(
+                "XZ-N005",
+                Severity.INFO,
+                xmlsafe.source_line(el),
+                f"element <{name}> of the transfer message is not read; skipped",
+                f"Element <{name}> der Transfernachricht wird nicht gelesen; übersprungen",
+            )
+        return None
+
+    def _entry(self, el: etree._Element, index: int, version: str) -> ReadEntry:
+        line = xmlsafe.source_line(el)
+        op = "schreibe" if _local(el) == "schreibe" else "loesche"
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if op == "loesche":
+            ident = next((c for c in kids if _local(c) == "id"), None)
+            entry = TransferEntry(
+                op="loesche",
+                klasse=el.get("klasse") or "",
+                object_id=(ident.text or "").strip() if ident is not None else None,
+                index=index,
+                line=line,
+                xml=etree.tostring(el, with_tail=False),
+            )
+            return ReadEntry(entry=entry)
+        obj = kids[0] if len(kids) == 1 else None
+        if obj is None or _local(obj) not in _OBJECTS:
+            raise InputError(
+                "<schreibe> must hold exactly one object (leistung, organisationseinheit, …)",
+                file=self.file,
+                line=line,
+            )
+        klasse = _local(obj)
+        if klasse == "leistung":
+            result = leistung_from_element(obj, version, file=self.file)
+            found = [f.at(entry=index, object_id=result.leistung.id.value) for f in result.findings]
+            entry = TransferEntry(
+                op="schreibe",
+                klasse=klasse,
+                object_id=result.leistung.id.value,
+                index=index,
+                line=line,
+                leistung=result.leistung,
+            )
+            return ReadEntry(entry=entry, findings=found)
+        ident = next((c for c in obj if isinstance(c.tag, str) and _local(c) == "id"), None)
+        entry = TransferEntry(
+            op="schreibe",
+            klasse=klasse,
+            object_id=(ident.text or "").strip() if ident is not None else None,
+            index=index,
+            line=line,
+            xml=etree.tostring(el, with_tail=False),
+        )
+        return ReadEntry(entry=entry)
+
+
+def open_transfer(
+    source: str | Path | bytes | IO[bytes], *, file: str | None = None
+) -> TransferReader:
+    """Stream a transfer message from a path, bytes or a binary stream."""
+    return TransferReader(source, file=file)
+
+
+class TransferWriter:
+    """Write a transfer message entry by entry (``lxml.etree.xmlfile``).
+
+    Use as a context manager; ``findings`` collects the conversion findings of
+    the written Leistungen (with their entry index).
+    """
+
+    def __init__(
+        self, out: IO[bytes], message: TransferMessage, version: str | None = None
+    ) -> None:
+        self.spec = spec_for(version or message.version)
+        self.message = message
+        self._out = out
+        self._stack = ExitStack()
+        self._index = 0
+        self.findings: list[Finding] = []
+        self._xf: etree._IncrementalFileWriter | None = None
+
+    def __enter__(self) -> TransferWriter:
+        xf = self._stack.enter_context(etree.xmlfile(self._out, encoding="UTF-8"))
+        xf.write_declaration()
+        attrs = {"xzufiVersion": self.spec.version}
+        if self.message.produktbezeichnung is not None:
+            attrs["produktbezeichnung"] = self.message.produktbezeichnung
+        if self.message.produkthersteller is not None:
+            attrs["produkthersteller"] = self.message.produkthersteller
+        ns = self.spec.ns
+        self._stack.enter_context(
+            xf.element(f"{{{ns}}}{TRANSFER_ROOT}", attrs, nsmap={"xzufi": ns})
+        )
+        xf.write("\n")
+        header = self._header()
+        xf.write("  ")
+        xf.write(header)
+        xf.write("\n")
+        if self.message.transaktion_id is not None:
+            self._simple(xf, "transaktionID", self.message.transaktion_id)
+        if self.message.transaktion_position is not None:
+            self._simple(xf, "transaktionPosition", self.message.transaktion_position)
+        self._xf = xf
+        return self
+
+    def _simple(self, xf: etree._IncrementalFileWriter, name: str, text: str) -> None:
+        el = etree.Element(f"{{{self.spec.ns}}}{name}", nsmap={"xzufi": self.spec.ns})
+        el.text = text
+        xf.write("  ")
+        xf.write(el)
+        xf.write("\n")
+
+    def _header(self) -> etree._Element:
+        ns = self.spec.ns
+        if self.message.header is not None:
+            el = xmlsafe.parse_bytes(self.message.header, file="<nachrichtenkopf>").getroot()
+            if etree.QName(el).namespace == ns:
+                return el
+            if self.message.version != self.spec.version:
+                self.findings.append(
+                    Finding(
+                        code="XZ-C001",
+                        severity=Severity.WARNING,
+                        message="content of nachrichtenkopf belongs to another XZuFi version;"
+                        " written empty",
+                        message_de="Inhalt des nachrichtenkopf gehört zu einer anderen"
+                        " XZuFi-Version; leer geschrieben",
+                    )
+                )
+        return etree.Element(f"{{{ns}}}nachrichtenkopf", nsmap={"xzufi": ns})
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stack.__exit__(exc_type, exc, tb)
+
+    def write(self, entry: TransferEntry) -> None:
+        """Write one entry (a Leistung from the model, anything else verbatim)."""
+        if self._xf is None:
+            raise RuntimeError("TransferWriter must be used as a context manager")
+        ns = self.spec.ns
+        index = self._index
+        self._index += 1
+        if entry.op == "schreibe" and entry.leistung is not None:
+            el = etree.Element(f"{{{ns}}}schreibe", nsmap={"xzufi": ns})
+            obj, found = leistung_element(entry.leistung, self.spec.version)
+            el.append(obj)
+            self.findings.extend(f.at(entry=index) for f in found)
+        elif entry.xml is not None:
+            el = xmlsafe.parse_bytes(entry.xml, file="<entry>").getroot()
+            if etree.QName(el).namespace != ns:
+                self.findings.append(
+                    Finding(
+                        code="XZ-C001",
+                        severity=Severity.WARNING,
+                        message=f"{entry.op} {entry.klasse} of another XZuFi version is not"
+                        " converted; entry skipped",
+                        message_de=f"{entry.op} {entry.klasse} einer anderen XZuFi-Version wird"
+                        " nicht umgewandelt; Eintrag entfällt",
+                        location=Location(entry=index, object_id=entry.object_id),
+                    )
+                )
+                return
+        else:
+            raise ValueError("a transfer entry needs a Leistung or its XML")
+        etree.indent(el, space="  ", level=1)
+        self._xf.write("  ")
+        self._xf.write(el)
+        self._xf.write("\n")
+
+    def write_leistung(self, leistung: Leistung) -> None:
+        self.write(
+            TransferEntry(
+                op="schreibe", klasse="leistung", object_id=leistung.id.value, leistung=leistung
+            )
+        )

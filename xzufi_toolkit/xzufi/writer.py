@@ -1,0 +1,567 @@
+"""Write the model as XZuFi 2.2.0 or 2.3.1.
+
+The writer emits elements in the profile schema's order, puts kept unknown
+elements (:class:`~xzufi_toolkit.model.Extra`) back after the element they
+followed, and reports as findings (codes ``XZ-C0xx``) whatever the target
+version cannot hold: 2.3.1-only fields written as 2.2.0 and vice versa, kept
+elements of the other version's namespace, extra modules where 2.2.0 allows
+one. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+
+from lxml import etree
+
+from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.model import (
+    Code,
+    Cost,
+    CostModule,
+    Duration,
+    DurationModule,
+    Extra,
+    Identifier,
+    Leistung,
+    Link,
+    LocalizedText,
+    ModuleBase,
+    Validity,
+)
+from xzufi_toolkit.xzufi.versions import SPECS, XSI, VersionSpec, spec_for
+
+__all__ = ["WriteResult", "leistung_element", "serialize", "write_leistung"]
+
+_STRUCT_TYPES = {
+    "lo": "LeistungsstrukturObjekt",
+    "lov": "LeistungsstrukturObjektMitVerrichtung",
+    "lovd": "LeistungsstrukturObjektMitVerrichtungUndDetail",
+}
+_ID_ATTRS = (
+    ("scheme_agency_id", "schemeAgencyID"),
+    ("scheme_agency_name", "schemeAgencyName"),
+    ("scheme_data_uri", "schemeDataURI"),
+    ("scheme_id", "schemeID"),
+    ("scheme_name", "schemeName"),
+    ("scheme_uri", "schemeURI"),
+    ("scheme_version_id", "schemeVersionID"),
+)
+_KEY_ATTRS = {
+    "referenzLeiKa": {"listURI", "listVersionID", "name"},
+    "referenzLeistungsschluessel": {a for _, a in _ID_ATTRS},
+}
+_OTHER_NS = {s.ns for s in SPECS.values()}
+_M = TypeVar("_M", bound=ModuleBase)
+
+
+@dataclass(slots=True)
+class WriteResult:
+    """Serialized XML and what could not be carried over."""
+
+    data: bytes
+    version: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _fmt_decimal(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _fmt_date(value: datetime.date | str) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+class _Writer:
+    def __init__(self, spec: VersionSpec) -> None:
+        self.spec = spec
+        self.ns = spec.ns
+        self.lost: Counter[str] = Counter()
+        self.converted: Counter[str] = Counter()
+        self.merged: Counter[str] = Counter()
+
+    # -- findings ---------------------------------------------------------
+
+    def findings(self, object_id: str | None = None) -> list[Finding]:
+        t = self.spec.version
+        loc = Location(object_id=object_id)
+        kinds = (
+            (
+                self.lost,
+                "XZ-C001",
+                Severity.WARNING,
+                "{w} cannot be written as XZuFi {t}; not carried over ({n}x)",
+                "{w} ist in XZuFi {t} nicht darstellbar; entfällt ({n}x)",
+            ),
+            (
+                self.converted,
+                "XZ-C002",
+                Severity.INFO,
+                "{w} converted for XZuFi {t} ({n}x)",
+                "{w} für XZuFi {t} umgewandelt ({n}x)",
+            ),
+            (
+                self.merged,
+                "XZ-C003",
+                Severity.WARNING,
+                "XZuFi {t} allows one {w}: {n} more merged into the first; their module data"
+                " (id, position, validity, other descriptions) is dropped",
+                "XZuFi {t} erlaubt ein {w}: {n} weitere in das erste übernommen; deren"
+                " Moduldaten (id, Position, Gültigkeit, weitere Beschreibungen) entfallen",
+            ),
+        )
+        return [
+            Finding(
+                code=code,
+                severity=severity,
+                message=en.format(w=w, t=t, n=n),
+                message_de=de.format(w=w, t=t, n=n),
+                location=loc,
+            )
+            for counter, code, severity, en, de in kinds
+            for w, n in sorted(counter.items())
+        ]
+
+    # -- building blocks --------------------------------------------------
+
+    def sub(self, parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
+        el = etree.SubElement(parent, f"{{{self.ns}}}{name}")
+        if text is not None:
+            el.text = text
+        return el
+
+    def code(self, parent: etree._Element, name: str, code: Code | None) -> None:
+        if code is None:
+            return
+        el = self.sub(parent, name)
+        if code.list_uri is not None:
+            el.set("listURI", code.list_uri)
+        if code.list_version_id is not None:
+            el.set("listVersionID", code.list_version_id)
+        etree.SubElement(el, "code").text = code.code
+        if code.name is not None:
+            etree.SubElement(el, "name").text = code.name
+
+    def codes(self, parent: etree._Element, name: str, codes: Sequence[Code]) -> None:
+        for c in codes:
+            self.code(parent, name, c)
+
+    def ident(self, parent: etree._Element, name: str, ident: Identifier | None) -> None:
+        if ident is None:
+            return
+        el = self.sub(parent, name, ident.value)
+        for attr, xml_name in _ID_ATTRS:
+            value = getattr(ident, attr)
+            if value is not None:
+                el.set(xml_name, value)
+
+    def idents(self, parent: etree._Element, name: str, idents: Sequence[Identifier]) -> None:
+        for i in idents:
+            self.ident(parent, name, i)
+
+    def localized(self, parent: etree._Element, name: str, texts: Sequence[LocalizedText]) -> None:
+        for t in texts:
+            self.sub(parent, name, t.text).set("languageCode", t.language)
+
+    def opt(self, parent: etree._Element, name: str, value: object) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, Decimal):
+            text = _fmt_decimal(value)
+        elif isinstance(value, datetime.date):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        self.sub(parent, name, text)
+
+    def link(self, parent: etree._Element, name: str, link: Link) -> None:
+        el = self.sub(parent, name)
+        self.opt(el, "languageCode", link.language)
+        self.opt(el, "uri", link.uri)
+        self.opt(el, "titel", link.title)
+        self.opt(el, "beschreibung", link.description)
+        self.opt(el, "positionDarstellung", link.position)
+
+    def links(self, parent: etree._Element, links: Sequence[Link]) -> None:
+        for link in links:
+            self.link(parent, "weiterfuehrenderLink", link)
+
+    def validity(self, parent: etree._Element, items: Sequence[Validity]) -> None:
+        for v in items:
+            el = self.sub(parent, "gueltigkeit")
+            self.opt(el, "beginn", v.begin)
+            self.opt(el, "ende", v.end)
+            self.localized(el, "zusatz", v.notes)
+
+    def amount(self, parent: etree._Element, name: str, value: Decimal, currency: str) -> None:
+        self.sub(parent, name, _fmt_decimal(value)).set("currencyCode", currency)
+
+    # -- extras -----------------------------------------------------------
+
+    def place_extras(self, owner: etree._Element, extras: Sequence[Extra]) -> None:
+        """Put kept elements back after the element they followed."""
+        inserted: set[etree._Element] = set()
+        for extra in extras:
+            el = xmlsafe.parse_bytes(extra.xml, file="<kept element>").getroot()
+            ns = etree.QName(el).namespace
+            if ns in _OTHER_NS and ns != self.ns:
+                self.lost[
+                    f"kept element <{etree.QName(el).localname}> of another XZuFi version"
+                ] += 1
+                continue
+            kids = list(owner)
+            idx = -1
+            if extra.after is not None:
+                for i, child in enumerate(kids):
+                    if etree.QName(child).localname == extra.after:
+                        idx = i
+                if idx == -1:
+                    idx = len(kids) - 1
+            while idx + 1 < len(kids) and kids[idx + 1] in inserted:
+                idx += 1
+            owner.insert(idx + 1, el)
+            inserted.add(el)
+
+    # -- modules ----------------------------------------------------------
+
+    def module_base(self, el: etree._Element, module: ModuleBase) -> None:
+        if module.access_channel is not None:
+            if self.spec.multi_modules:
+                self.code(el, "zugangskanal", module.access_channel)
+            else:
+                self.lost["zugangskanal of a module"] += 1
+        self.opt(el, "positionDarstellung", module.position)
+        self.ident(el, "id", module.id)
+        self.idents(el, "idSekundaer", module.secondary_ids)
+        self.validity(el, module.validity)
+
+    def duration(self, parent: etree._Element, name: str, d: Duration, *, typed: bool) -> None:
+        el = self.sub(parent, name)
+        if typed:
+            self.code(el, "typ", d.type)
+        if d.value is not None or d.unit is not None:
+            self.opt(el, "dauer", d.value)
+            self.opt(el, "einheit", d.unit)
+            self.opt(el, "dauerBis", d.value_to)
+            self.opt(el, "einheitBis", d.unit_to)
+        elif d.date_from is not None or d.date_to is not None:
+            st = self.sub(el, "stichtag")
+            if d.date_from is not None:
+                self.sub(st, "von", _fmt_date(d.date_from))
+            if d.date_to is not None:
+                self.sub(st, "bis", _fmt_date(d.date_to))
+        self.localized(el, "beschreibung", d.description)
+        self.opt(el, "positionDarstellung", d.position)
+        self.validity(el, d.validity)
+        self.place_extras(el, d.extras)
+
+    def duration_module(
+        self, parent: etree._Element, name: str, item_name: str, module: DurationModule
+    ) -> None:
+        el = self.sub(parent, name)
+        self.module_base(el, module)
+        for d in module.items:
+            self.duration(el, item_name, d, typed=item_name == "frist")
+        self.localized(el, "beschreibung", module.description)
+        self.links(el, module.links)
+        self.place_extras(el, module.extras)
+
+    def cost(self, parent: etree._Element, cost: Cost) -> None:
+        el = self.sub(parent, "kosten")
+        self.code(el, "typ", cost.type)
+        if cost.kind == "fix" and cost.amount is not None:
+            self.amount(el, "betrag", cost.amount, cost.currency or "EUR")
+        elif cost.kind == "frei":
+            frei = self.sub(el, "frei")
+            self.localized(frei, "beschreibungKostenfreiheit", cost.free_description)
+        elif cost.kind == "variabel":
+            var = self.sub(el, "variabel")
+            if cost.lower is not None:
+                self.amount(var, "betragUntergrenze", cost.lower, cost.lower_currency or "EUR")
+            if cost.upper is not None:
+                self.amount(var, "betragObergrenze", cost.upper, cost.upper_currency or "EUR")
+            self.localized(var, "beschreibungVariabilitaet", cost.variable_description)
+        self.localized(el, "beschreibung", cost.description)
+        self.opt(el, "vorkasse", cost.prepayment)
+        if self.spec.multi_modules:
+            for link in cost.cost_links:
+                self.link(el, "linkKostenbildung", link)
+        elif cost.cost_links:
+            first = cost.cost_links[0]
+            self.opt(el, "linkKostenbildung", first.uri)
+            if len(cost.cost_links) > 1:
+                self.lost["further linkKostenbildung (2.2.0 holds one URI)"] += 1
+            if first.title or first.description or first.language or first.position is not None:
+                self.lost["title/description of linkKostenbildung"] += 1
+        self.opt(el, "positionDarstellung", cost.position)
+        self.validity(el, cost.validity)
+        self.place_extras(el, cost.extras)
+
+    def cost_module(self, parent: etree._Element, module: CostModule) -> None:
+        el = self.sub(parent, "modulKosten")
+        self.module_base(el, module)
+        for cost in module.costs:
+            self.cost(el, cost)
+        self.localized(el, "beschreibung", module.description)
+        self.links(el, module.links)
+        self.place_extras(el, module.extras)
+
+    def _single(self, modules: Sequence[_M], what: str) -> list[_M]:
+        """2.2.0 holds at most one of these modules: the others are merged or reported."""
+        if self.spec.multi_modules or len(modules) <= 1:
+            return list(modules)
+        self.merged[what] += len(modules) - 1
+        return [modules[0]]
+
+    def merged_duration(self, modules: Sequence[DurationModule], what: str) -> list[DurationModule]:
+        chosen = self._single(modules, what)
+        if len(chosen) < len(modules):
+            first = chosen[0]
+            merged = DurationModule(
+                access_channel=first.access_channel,
+                position=first.position,
+                id=first.id,
+                secondary_ids=first.secondary_ids,
+                validity=first.validity,
+                extras=first.extras,
+                items=[i for m in modules for i in m.items],
+                description=_merge_languages([m.description for m in modules]),
+                links=[lk for m in modules for lk in m.links],
+            )
+            return [merged]
+        return chosen
+
+    def merged_costs(self, modules: Sequence[CostModule]) -> list[CostModule]:
+        chosen = self._single(modules, "modulKosten")
+        if len(chosen) < len(modules):
+            first = chosen[0]
+            return [
+                CostModule(
+                    access_channel=first.access_channel,
+                    position=first.position,
+                    id=first.id,
+                    secondary_ids=first.secondary_ids,
+                    validity=first.validity,
+                    extras=first.extras,
+                    costs=[c for m in modules for c in m.costs],
+                    description=_merge_languages([m.description for m in modules]),
+                    links=[lk for m in modules for lk in m.links],
+                )
+            ]
+        return chosen
+
+    # -- the Leistung -----------------------------------------------------
+
+    def structure(self, parent: etree._Element, item: Leistung) -> None:
+        s = item.structure
+        if s is None:
+            return
+        el = self.sub(parent, "struktur")
+        el.set(f"{{{XSI}}}type", f"xzufi:{_STRUCT_TYPES[s.kind]}")
+        self.code(el, self.spec.grouping, s.grouping)
+        if s.kind != "lo":
+            self.ident(el, "leistungsobjektID", s.object_id)
+            self.code(el, self.spec.action, self.action_code(s.action))
+        elif s.object_id is not None or s.action is not None:
+            self.lost["leistungsobjektID/verrichtung of a structure of type lo"] += 1
+        if s.kind == "lovd":
+            self.localized(el, "verrichtungsdetail", s.action_details)
+        elif s.action_details:
+            self.lost["verrichtungsdetail of a structure that is not lovd"] += 1
+        self.place_extras(el, s.extras)
+
+    def action_code(self, code: Code | None) -> Code | None:
+        """Verrichtung: 2.2.0 writes ``001``, 2.3.1 ``1``."""
+        if code is None or not code.code.isdigit():
+            return code
+        value = code.code.zfill(3) if not self.spec.multi_modules else str(int(code.code))
+        if value == code.code:
+            return code
+        self.converted[f"Verrichtung code {code.code!r} → {value!r}"] += 1
+        return Code(
+            code=value, name=code.name, list_uri=code.list_uri, list_version_id=code.list_version_id
+        )
+
+    def leika_keys(self, parent: etree._Element, item: Leistung) -> None:
+        name = self.spec.leika_key
+        allowed = _KEY_ATTRS[name]
+        for i, key in enumerate(item.leika_keys):
+            attrs = item.leika_key_attrs[i] if i < len(item.leika_key_attrs) else {}
+            dropped = sorted(set(attrs) - allowed)
+            if dropped:
+                self.lost[f"attributes {', '.join(dropped)} of the LeiKa key"] += 1
+            if name == "referenzLeiKa":
+                self.code(
+                    parent,
+                    name,
+                    Code(
+                        code=key,
+                        name=attrs.get("name"),
+                        list_uri=attrs.get("listURI"),
+                        list_version_id=attrs.get("listVersionID"),
+                    ),
+                )
+            else:
+                el = self.sub(parent, name, key)
+                for attr in sorted(allowed & set(attrs)):
+                    el.set(attr, attrs[attr])
+
+    def text_modules(self, el: etree._Element, item: Leistung) -> None:
+        for tm in item.text_modules:
+            m = self.sub(el, "modulText")
+            self.module_base(m, tm)
+            self.code(m, "leikaTextmodul", tm.code)
+            self.localized(m, "leikaTextmodulAbweichendeBezeichnung", tm.alt_titles)
+            self.localized(m, "inhalt", tm.contents)
+            self.links(m, tm.links)
+            self.place_extras(m, tm.extras)
+        for im in item.individual_text_modules:
+            m = self.sub(el, "modulTextIndividuell")
+            self.module_base(m, im)
+            self.code(m, "individuellesTextmodultyp", im.type)
+            self.localized(m, "inhalt", im.contents)
+            self.links(m, im.links)
+            self.place_extras(m, im.extras)
+
+    def other_modules(self, el: etree._Element, item: Leistung) -> None:
+        for tmod in item.term_modules:
+            m = self.sub(el, "modulBegriffImKontext")
+            self.module_base(m, tmod)
+            for term in tmod.terms:
+                t = self.sub(m, "begriffImKontext")
+                self.localized(t, "begriff", [term.term])
+                self.code(t, "typ", term.type)
+                self.place_extras(t, term.extras)
+            self.place_extras(m, tmod.extras)
+        for rel in self._single(item.release_modules, "modulFachlicheFreigabe"):
+            m = self.sub(el, "modulFachlicheFreigabe")
+            self.module_base(m, rel)
+            self.opt(m, "fachlichFreigegebenAm", rel.date)
+            self.localized(m, "fachlichFreigegebenDurch", rel.by)
+            self.place_extras(m, rel.extras)
+
+    def origin_portals(self, el: etree._Element, item: Leistung) -> None:
+        for op in item.origin_portals:
+            m = self.sub(el, "modulUrsprungsportal")
+            self.module_base(m, op)
+            self.opt(m, "languageCode", op.language)
+            self.opt(m, "uri", op.uri)
+            self.opt(m, "titel", op.title)
+            self.place_extras(m, op.extras)
+
+    def leistung(self, item: Leistung, tag: str = "leistung") -> etree._Element:
+        v231 = self.spec.multi_modules
+        el = etree.Element(f"{{{self.ns}}}{tag}", nsmap={"xzufi": self.ns, "xsi": XSI})
+        self.ident(el, "id", item.id)
+        self.idents(el, "idSekundaer", item.secondary_ids)
+        self.structure(el, item)
+        if v231:
+            self.code(el, "statusKatalog", item.status_catalog)
+            self.code(el, "statusBibliothek", item.status_library)
+            self.code(el, "detailstufe", item.detail_level)
+            self.leika_keys(el, item)
+            self.codes(el, "leistungsadressat", item.leistungsadressat)
+            self.code(el, "bezugsortTyp", item.place_type)
+        else:
+            for name, value in (
+                ("statusKatalog", item.status_catalog),
+                ("statusBibliothek", item.status_library),
+                ("detailstufe", item.detail_level),
+                ("bezugsortTyp", item.place_type),
+            ):
+                if value is not None:
+                    self.lost[name] += 1
+            self.leika_keys(el, item)
+        self.text_modules(el, item)
+        frist = self.merged_duration(item.deadline_modules, "modulFrist")
+        dauer = self.merged_duration(item.processing_time_modules, "modulBearbeitungsdauer")
+        for fm in frist:
+            self.duration_module(el, "modulFrist", "frist", fm)
+        if v231:
+            for dm in dauer:
+                self.duration_module(el, "modulBearbeitungsdauer", "bearbeitungsdauer", dm)
+        for cm in self.merged_costs(item.cost_modules):
+            self.cost_module(el, cm)
+        if not v231:
+            for dm in dauer:
+                self.duration_module(el, "modulBearbeitungsdauer", "bearbeitungsdauer", dm)
+        self.other_modules(el, item)
+        self.origin_portals(el, item)
+        self.codes(el, "typisierung", item.typisierung)
+        self.code(el, "vertrauensniveau", item.vertrauensniveau)
+        if not v231:
+            self.codes(el, "leistungsadressat", item.leistungsadressat)
+        self.opt(el, self.spec.written_form, item.written_form_required)
+        self.flags_and_classification(el, item)
+        self.validity(el, item.validity)
+        self.place_extras(el, item.extras)
+        return el
+
+    def flags_and_classification(self, el: etree._Element, item: Leistung) -> None:
+        v231 = self.spec.multi_modules
+        if v231:
+            self.opt(el, "kennzeichenFormularPersoenlich", item.personal_attendance_required)
+            self.opt(el, "kennzeichenFormularFormlos", item.informal_application)
+        else:
+            if item.personal_attendance_required is not None:
+                self.lost["kennzeichenFormularPersoenlich"] += 1
+            if item.informal_application is not None:
+                self.lost["kennzeichenFormularFormlos"] += 1
+        if item.online_possible is not None:
+            self.lost["online_possible (no XZuFi element; FIM states it in text module 14)"] += 1
+        self.codes(el, "klassifizierung", item.classifications)
+        if v231:
+            if item.sdg_codes or item.sdg2_codes:
+                sdg = self.sub(el, "informationsbereicheSDG")
+                self.codes(sdg, "informationsbereichSDG1", item.sdg_codes)
+                self.codes(sdg, "informationsbereichSDG2", item.sdg2_codes)
+            self.codes(el, "durchfuehrbarEinheitlicheStelle", item.single_point_codes)
+            if item.single_point_of_contact is not None:
+                self.lost["kennzeichenEA (2.3.1 uses durchfuehrbarEinheitlicheStelle codes)"] += 1
+        else:
+            self.codes(el, "informationsbereichSDG", item.sdg_codes)
+            if item.sdg2_codes:
+                self.lost["informationsbereichSDG2"] += len(item.sdg2_codes)
+            self.opt(el, "kennzeichenEA", item.single_point_of_contact)
+            if item.single_point_codes:
+                self.lost["durchfuehrbarEinheitlicheStelle"] += len(item.single_point_codes)
+
+
+def _merge_languages(groups: Sequence[Sequence[LocalizedText]]) -> list[LocalizedText]:
+    out: list[LocalizedText] = []
+    seen: set[str] = set()
+    for group in groups:
+        for t in group:
+            if t.language not in seen:
+                seen.add(t.language)
+                out.append(t)
+    return out
+
+
+def leistung_element(
+    leistung: Leistung, version: str, *, tag: str = "leistung"
+) -> tuple[etree._Element, list[Finding]]:
+    """The ``leistung`` element in ``version`` and the conversion findings."""
+    writer = _Writer(spec_for(version))
+    el = writer.leistung(leistung, tag)
+    return el, writer.findings(object_id=leistung.id.value or None)
+
+
+def serialize(el: etree._Element) -> bytes:
+    """Indented UTF-8 XML with declaration (the toolkit's one output style)."""
+    etree.indent(el, space="  ")
+    return etree.tostring(el, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_leistung(leistung: Leistung, version: str) -> WriteResult:
+    """Serialize ``leistung`` as a single XZuFi ``version`` document."""
+    el, findings = leistung_element(leistung, version)
+    return WriteResult(data=serialize(el), version=spec_for(version).version, findings=findings)
