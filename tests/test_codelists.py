@@ -216,3 +216,11 @@ def test_json_writer_reader_round_trip(entries: dict[str, str], complete: bool) 
     for c, n in entries.items():
         assert c in cl
         assert cl.name(c) == (n or None)
+
+
+def test_lists_are_hashable_values() -> None:
+    cl = codelists.get("geschlecht")
+    assert {cl: 1}[cl] == 1
+    assert cl == codelists._from_json(
+        json.loads(data_file("codelists", "geschlecht.json").read_text(encoding="utf-8"))
+    )

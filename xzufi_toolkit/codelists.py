@@ -65,7 +65,8 @@ class CodeList:
     title: str
     source: str
     codes: tuple[str, ...]
-    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Not part of equality or hash (dicts are unhashable; codes identify a list's content).
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
     aliases: tuple[str, ...] = ()
     _set: frozenset[str] = field(init=False, repr=False, compare=False)
 

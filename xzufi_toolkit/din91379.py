@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from xzufi_toolkit import resources, xmlsafe
+from xzufi_toolkit import resources
 from xzufi_toolkit.errors import InputError, SchemaError, UsageError
 
 __all__ = [
@@ -117,6 +117,8 @@ def _to_str(cps: str) -> str:
 
 def derive_table(source: Path) -> dict[str, Any]:
     """The compact table for ``latinchars.xml`` at ``source`` (read with the safe parser)."""
+    from xzufi_toolkit import xmlsafe  # lxml only for regeneration, not for checking
+
     raw = source.read_bytes()
     root = xmlsafe.parse_bytes(raw, file=str(source)).getroot()
     if root.tag != "{http://xoev.de/latinchars}characterSet":
