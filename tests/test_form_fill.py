@@ -77,10 +77,10 @@ def test_radio_group_selection_is_visible_state(filler: FormFiller) -> None:
         node = ref.get_object()
         if node.get("/T") == "geschlecht":
             assert isinstance(node["/V"], NameObject)
-            for kid in node["/Kids"]:
-                kid = kid.get_object()
+            for ref_kid in node["/Kids"]:
+                kid = ref_kid.get_object()
                 assert "/V" not in kid
-                on = [k for k in kid["/AP"]["/N"] if k != "/Off"][0]
+                on = next(k for k in kid["/AP"]["/N"] if k != "/Off")
                 states[on] = kid["/AS"]
         if node.get("/T") == "unterlage_lichtbild":
             assert node["/AS"] == "/Ja" and node["/V"] == "/Ja"
