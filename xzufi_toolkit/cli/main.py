@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "form_cmds",  # form fill, form inspect, form preview
     "import_cmd",  # import-portal
     "render_cmd",  # render
+    "case_cmds",  # case check, message build, message read
 )
 
 EXIT_OK = 0
