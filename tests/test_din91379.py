@@ -209,3 +209,27 @@ def test_table_json_round_trip(s: str) -> None:
     # dump_table is the writer of the derived table; its reader is json.loads.
     table = {"source": {"name": s}, "groups": {}, "names": {}, "icao": {"0041": s}}
     assert json.loads(din91379.dump_table(table)) == table
+
+
+def test_derive_table_refuses_bad_sources(tmp_path: Path) -> None:
+    from xzufi_toolkit.errors import InputError, UnsafeXmlError
+
+    with pytest.raises(InputError, match="cannot read"):
+        din91379.derive_table(tmp_path / "missing.xml")
+    doctype = tmp_path / "doctype.xml"
+    doctype.write_text('<!DOCTYPE x [<!ENTITY e "e">]><characterSet/>', encoding="utf-8")
+    with pytest.raises(UnsafeXmlError):
+        din91379.derive_table(doctype)
+    other = tmp_path / "other.xml"
+    other.write_text("<other/>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"not a latinchars\.xml"):
+        din91379.derive_table(other)
+    nogroup = tmp_path / "nogroup.xml"
+    nogroup.write_text(
+        '<characterSet xmlns="http://xoev.de/latinchars"><char group="zz"><cp>0041</cp></char>'
+        "</characterSet>",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="known group") as info:
+        din91379.derive_table(nogroup)
+    assert info.value.line == 1

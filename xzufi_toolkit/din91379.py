@@ -119,7 +119,10 @@ def derive_table(source: Path) -> dict[str, Any]:
     """The compact table for ``latinchars.xml`` at ``source`` (read with the safe parser)."""
     from xzufi_toolkit import xmlsafe  # lxml only for regeneration, not for checking
 
-    raw = source.read_bytes()
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read character list: {exc.strerror}", file=str(source)) from None
     root = xmlsafe.parse_bytes(raw, file=str(source)).getroot()
     if root.tag != "{http://xoev.de/latinchars}characterSet":
         raise InputError(
