@@ -6,10 +6,12 @@ Lists that no longer have a source are removed from the package folder.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from xzufi_toolkit.atomicio import write_text_atomic
 from xzufi_toolkit.codelists import build_from_sources
+from xzufi_toolkit.errors import XzufiError
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "scripts" / "codelist-sources"
@@ -29,4 +31,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except XzufiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from xzufi_toolkit.atomicio import write_text_atomic
 from xzufi_toolkit.din91379 import TABLE_FILE, derive_table, dump_table
+from xzufi_toolkit.errors import XzufiError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "reference" / "din91379" / "latinchars.xml"
@@ -27,4 +28,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    try:
+        raise SystemExit(main(sys.argv[1:]))
+    except XzufiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
