@@ -72,8 +72,16 @@ _HINT = "a LeiKa key is 14 digits: 99 | group | Leistungskennung | Verrichtung |
 class LeikaError(InputError):
     """A LeiKa key is malformed; ``part`` names the offending block, if any."""
 
-    def __init__(self, message: str, *, part: str | None = None, hint: str | None = _HINT) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(
+        self,
+        message: str,
+        *,
+        part: str | None = None,
+        hint: str | None = _HINT,
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message, file=file, line=line, hint=hint)
         self.part = part
 
 
