@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="XSD engine: lxml (libxml2, default), xmlschema, or none (rules only)",
     )
     p.add_argument(
-        "--schema", metavar="XSD", help="validate against this XSD (e.g. the official one)"
+        "--schema-dir",
+        metavar="DIR",
+        help="folder holding the official xzufi.xsd to validate against instead of the profile",
     )
     p.add_argument(
         "--config",
@@ -158,15 +160,15 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--today takes a date YYYY-MM-DD") from None
     options = Options(
         engine=args.engine,
-        schema=args.schema,
+        schema_dir=args.schema_dir,
         config=config,
         show_values=args.show_values,
         today=today,
     )
-    if args.schema and args.engine != "none":
+    if args.schema_dir and args.engine != "none":
         from xzufi_toolkit.validate import xsd
 
-        xsd.schema_path("2.2.0", args.schema)  # fail early with exit 2 when it is missing
+        xsd.schema_path("2.2.0", args.schema_dir)  # fail early with exit 2 when it is missing
 
     paths = _expand(args.paths)
     files = [p for p in paths if p != _STDIN]

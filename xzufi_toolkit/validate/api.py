@@ -59,7 +59,7 @@ class Options:
     """How to validate; picklable, so it travels to worker processes."""
 
     engine: str = "lxml"  # "lxml", "xmlschema", or "none" (rules only)
-    schema: str | None = None  # an XSD file to use instead of the packaged profile
+    schema_dir: str | None = None  # a folder with the official xzufi.xsd instead of the profile
     config: RuleConfig = field(default_factory=RuleConfig)
     show_values: bool = False
     today: datetime.date | None = None
@@ -114,6 +114,7 @@ class _Runner:
         self.today = options.today or datetime.date.today()
         self.rules = _active_rules(options.config)
         self.xsd_missing_reported: set[str] = set()
+        self.entries = 0
 
     # -- one Leistung ----------------------------------------------------
     def leistung(
@@ -132,9 +133,12 @@ class _Runner:
             )
             return
         if self.options.engine != "none":
-            path = xsd.schema_path(version, self.options.schema)
             for issue in xsd.validate_element(
-                el, path, engine=self.options.engine, show_values=self.options.show_values
+                el,
+                version,
+                schema_dir=self.options.schema_dir,
+                engine=self.options.engine,
+                show_values=self.options.show_values,
             ):
                 yield _finding(
                     doc.XSD_INVALID,
@@ -177,7 +181,7 @@ class _Runner:
             at = h.el if h.el is not None else top
             yield Finding(
                 r.code,
-                r.severity,
+                h.severity or r.severity,
                 h.message,
                 Location(
                     file=self.name,
@@ -225,6 +229,7 @@ class _Runner:
                 yield from self._check_root(root)
             yield from self._entry(el, index, written, deleted)
             index += 1
+            self.entries = index
             el.clear()
             while el.getprevious() is not None:
                 del parent[0]
@@ -319,9 +324,27 @@ def _root_name(head: bytes) -> bytes | None:
     return m2.group(1) if m2 else None
 
 
+def _head_root(head: bytes) -> bytes:
+    # the same prolog decoding as the parser (xmlsafe has no public name for it yet)
+    return _root_name(xmlsafe._decode_head(head)) or b""
+
+
 def _is_transfer(head: bytes) -> bool:
-    name = _root_name(xmlsafe._decode_head(head))  # same prolog decoding as the parser
-    return name is not None and name != b"leistung"
+    name = _head_root(head)
+    return bool(name) and name != b"leistung"
+
+
+def _stream(runner: _Runner, source: str | Path | IO[bytes], head: bytes) -> Iterator[Finding]:
+    """A transfer message; a root with no entries that is not a transfer root is no XZuFi."""
+    yield from runner.transfer(source)
+    name = _head_root(head).decode("utf-8", "replace")
+    if runner.entries == 0 and not name.lower().endswith("transfer"):
+        yield _finding(
+            doc.IO_NOT_XZUFI,
+            f"root element {name!r} is neither a leistung nor a transfer message",
+            f"Wurzelelement {name!r} ist weder leistung noch Transfernachricht",
+            Location(file=runner.name, line=1),
+        )
 
 
 def _guard(name: str, gen: Iterator[Finding]) -> Iterator[Finding]:
@@ -346,7 +369,7 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
     if isinstance(source, bytes):
         xmlsafe.check_prolog(source[:_HEAD], file=display)
         if _is_transfer(source[:_HEAD]):
-            yield from runner.transfer(io.BufferedReader(io.BytesIO(source)))
+            yield from _stream(runner, io.BufferedReader(io.BytesIO(source)), source[:_HEAD])
         else:
             yield from runner.document(source)
         return
@@ -364,7 +387,7 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
         raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
     xmlsafe.check_prolog(head, file=display)
     if _is_transfer(head):
-        yield from runner.transfer(path)
+        yield from _stream(runner, path, head)
     else:
         try:
             data = path.read_bytes()

@@ -16,6 +16,7 @@ from functools import cached_property
 
 from lxml import etree
 
+from xzufi_toolkit.findings import Severity
 from xzufi_toolkit.xmlsafe import source_line
 
 __all__ = [
@@ -70,6 +71,7 @@ class Hit:
     el: etree._Element | None
     message: str
     message_de: str
+    severity: Severity | None = None  # None: the rule's default severity
 
 
 @dataclass
@@ -115,8 +117,10 @@ class Ctx:
     def typisierung(self) -> list[str]:
         return [code_value(e) for e in self.kids("typisierung")]
 
-    def hit(self, el: etree._Element | None, en: str, de: str) -> Hit:
-        return Hit(el, en, de)
+    def hit(
+        self, el: etree._Element | None, en: str, de: str, severity: Severity | None = None
+    ) -> Hit:
+        return Hit(el, en, de, severity)
 
     def value(self, v: str) -> str:
         """A document value for a message: shown only with ``--show-values``."""

@@ -17,14 +17,15 @@ from typing import Any, cast
 
 from lxml import etree
 
-from xzufi_toolkit import resources, xmlsafe
-from xzufi_toolkit.errors import SchemaError, UsageError, XzufiError
+from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.errors import SchemaError, UsageError
+from xzufi_toolkit.xzufi import schema as _xzufi_schema
 
 __all__ = ["ENGINES", "SchemaIssue", "schema_path", "validate_element"]
 
 ENGINES = ("lxml", "xmlschema")
 _CLARK = re.compile(r"\{http://xoev\.de/schemata/xzufi/\d_\d_\d\}")
-_VALUE = re.compile(r"(?i)(\bvalue\s*)'[^']*'")
+_VALUE = re.compile(r"(?i)\b(value)\s*'[^']*'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,36 +35,14 @@ class SchemaIssue:
     path: str | None
 
 
-def schema_path(version: str, override: str | None = None) -> Path:
-    """The XSD for ``version``: ``override`` if given, else the packaged profile."""
-    if override:
-        p = Path(override)
-        if not p.is_file():
-            raise UsageError(
-                "schema file not found", file=override, hint="--schema takes an .xsd file"
-            )
-        return p
-    return resources.schema_file(f"xzufi-{version}", "xzufi.xsd")
+def schema_path(version: str, schema_dir: str | None = None) -> Path:
+    """The main XSD of ``version``: the packaged profile, or ``schema_dir/xzufi.xsd``."""
+    return _xzufi_schema.schema_path(version, schema_dir)
 
 
 def _clean(message: str, show_values: bool) -> str:
     text = _CLARK.sub("xzufi:", message).strip()
     return text if show_values else _VALUE.sub(r"\1", text)
-
-
-@cache
-def _lxml_schema(path: str) -> etree.XMLSchema:
-    try:
-        tree = xmlsafe.parse_file(path)
-    except XzufiError as exc:
-        raise SchemaError(
-            f"schema cannot be read: {exc.message}", file=path, line=exc.line
-        ) from None
-    tree.docinfo.URL = Path(path).resolve().as_uri()  # includes resolve relative to the file
-    try:
-        return etree.XMLSchema(tree)
-    except etree.XMLSchemaParseError as exc:
-        raise SchemaError(f"schema does not compile: {exc}", file=path) from None
 
 
 @cache
@@ -78,8 +57,10 @@ def _xmlschema_schema(path: str) -> Any:
         raise SchemaError(f"schema does not compile: {exc}", file=path) from None
 
 
-def _lxml_issues(path: Path, el: etree._Element, show_values: bool) -> Iterator[SchemaIssue]:
-    schema = _lxml_schema(str(path))
+def _lxml_issues(
+    version: str, schema_dir: str | None, el: etree._Element, show_values: bool
+) -> Iterator[SchemaIssue]:
+    schema = _xzufi_schema.load_schema(version, schema_dir)  # compiled once per process
     if schema.validate(el):
         return
     for entry in cast("Iterable[etree._LogEntry]", schema.error_log):  # stubs miss __iter__
@@ -90,26 +71,44 @@ def _lxml_issues(path: Path, el: etree._Element, show_values: bool) -> Iterator[
         )
 
 
-def _xmlschema_issues(path: Path, el: etree._Element, show_values: bool) -> Iterator[SchemaIssue]:
-    schema = _xmlschema_schema(str(path))
-    for err in schema.iter_errors(el):
-        line = getattr(err, "sourceline", None)
-        reason = err.reason or str(err.message)
+def _xmlschema_issues(
+    version: str, schema_dir: str | None, el: etree._Element, show_values: bool
+) -> Iterator[SchemaIssue]:
+    import xmlschema
+
+    schema = _xmlschema_schema(str(schema_path(version, schema_dir)))
+    # a leistung inside a transfer message inherits its prefixes (xsi:type values)
+    namespaces = {k or "": v for k, v in el.nsmap.items()}
+    try:
+        for err in schema.iter_errors(el, namespaces=namespaces):
+            line = getattr(err, "sourceline", None)
+            reason = err.reason or str(err.message)
+            yield SchemaIssue(
+                line=line if isinstance(line, int) else None,
+                message=_clean(reason, show_values),
+                path=err.path,
+            )
+    except xmlschema.XMLSchemaException as exc:
         yield SchemaIssue(
-            line=line if isinstance(line, int) else None,
-            message=_clean(reason, show_values),
-            path=err.path,
+            line=xmlsafe.source_line(el),
+            message=_clean(f"xmlschema cannot validate: {exc}", show_values),
+            path=None,
         )
 
 
 def validate_element(
-    el: etree._Element, path: Path, *, engine: str = "lxml", show_values: bool = False
+    el: etree._Element,
+    version: str,
+    *,
+    schema_dir: str | None = None,
+    engine: str = "lxml",
+    show_values: bool = False,
 ) -> list[SchemaIssue]:
-    """Schema issues of ``el`` (a document root or a detached-in-place subtree)."""
+    """Schema issues of ``el`` (a document root, or a ``leistung`` inside a message)."""
     if engine == "lxml":
-        return list(_lxml_issues(path, el, show_values))
+        return list(_lxml_issues(version, schema_dir, el, show_values))
     if engine == "xmlschema":
-        return list(_xmlschema_issues(path, el, show_values))
+        return list(_xmlschema_issues(version, schema_dir, el, show_values))
     raise UsageError(
         f"unknown schema engine {engine!r}", hint=f"choose one of {', '.join(ENGINES)}"
     )

@@ -10,6 +10,7 @@ from xzufi_toolkit.validate.rules import (  # noqa: F401  # imported for their r
     html,
     key,
     language,
+    law,
     links,
     modules,
     release,

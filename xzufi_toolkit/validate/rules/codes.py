@@ -1,118 +1,50 @@
 """Every code against its pinned code list (``xzufi.md``, "Code lists").
 
-Code values come from :mod:`xzufi_toolkit.codelists` (lists as data with
-listURI and pinned version) when it knows the list; the values below are the
-reference note's lists, used for lists the package does not ship.
+Codes come from :mod:`xzufi_toolkit.codelists` (lists as data with listURI and
+pinned version). An unknown code is an error where the packaged list is
+complete and a warning where the reference notes give only part of it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
-from functools import cache
+from collections.abc import Iterator
 
 from lxml import etree
 
+from xzufi_toolkit import codelists
 from xzufi_toolkit.findings import Severity
 from xzufi_toolkit.validate.context import Ctx, Hit, code_value
 from xzufi_toolkit.validate.registry import rule
 
-REF = "xzufi.md: Code lists"
+REF = "xzufi.md: Code lists; xzufi_toolkit/data/codelists/"
 
 URI_TYPISIERUNG = "urn:de:fim:leika:typisierung"
 URI_TEXTMODUL = "urn:de:xzufi:codeliste:leistungstextmodulleika"
 URI_STATUS = "urn:xoev-de:xprozess:codeliste:status"
-URI_SDG = "urn:xoev-de:fim:codeliste:sdginformationsbereich"
-
-_REFERENCE_LISTS: dict[str, frozenset[str]] = {
-    URI_TYPISIERUNG: frozenset(
-        [
-            "1",
-            "2",
-            "2a",
-            "2b",
-            "3",
-            "3a",
-            "3b",
-            "2/3",
-            "2/3a",
-            "2/3b",
-            "4",
-            "4a",
-            "4b",
-            "5",
-            "6",
-            "7",
-            "8",
-            "9",
-            "10",
-            "11",
-            "12",
-        ]
-    ),
-    URI_TEXTMODUL: frozenset(
-        [
-            "02",
-            "03",
-            "05",
-            "06",
-            "07",
-            "08",
-            "09",
-            "11",
-            "14",
-            "15",
-            "16",
-            "18",
-            "22",
-            "23",
-            "24",
-            "25",
-        ]
-    ),
-    URI_STATUS: frozenset(["1", "2", "3", "4", "5", "6", "7", "8"]),
-    "zeiteinheit": frozenset(
-        ["JAHR", "MONAT", "WOCHE", "TAG", "WERKTAG", "ARBEITSTAG", "STUNDE", "MINUTE", "SEKUNDE"]
-    ),
-    "kostentyp": frozenset(f"{i:03d}" for i in range(1, 19)),
-    "fristtyp": frozenset(["001", "002", "003", "005", "006", "009"]),
-    "leistungsadressat": frozenset(["001", "002", "003"]),
-    "vertrauensniveau": frozenset(["00", "10", "15", "20", "30", "40"]),
-}
 
 # SDG information areas: 7 digits, 1 = citizens / 2 = businesses, then area and
 # item as two digits each; 0000000 for "none" (xzufi.md, Code lists).
 _SDG = re.compile(r"^(0000000|[12]\d{6})$")
 
 
-@cache
-def allowed(uri: str) -> Collection[str]:
-    """The codes of a list: the packaged code list if there is one, else the reference's."""
-    try:
-        from xzufi_toolkit import codelists  # lands with the code-list engineer's work
-    except ImportError:
-        return _REFERENCE_LISTS[uri]
-    try:
-        return frozenset(codelists.get(uri).codes)
-    except Exception:  # an unknown list in codelists: fall back to the reference
-        return _REFERENCE_LISTS[uri]
-
-
 def _check(
     ctx: Ctx,
     elements: list[etree._Element],
-    uri: str,
+    name: str,
     label: str,
     label_de: str,
 ) -> Iterator[Hit]:
-    codes = allowed(uri)
+    cl = codelists.get(name)
+    where = cl.uri or cl.short_name
     for el in elements:
         value = code_value(el)
-        if value not in codes:
+        if value not in cl:
             yield ctx.hit(
                 el,
-                f"{label} code {value!r} is not in the code list {uri}",
-                f"{label_de}-Code {value!r} steht nicht in der Codeliste {uri}",
+                f"{label} code {value!r} is not in the code list {where}",
+                f"{label_de}-Code {value!r} steht nicht in der Codeliste {where}",
+                None if cl.complete else Severity.WARNING,
             )
 
 
@@ -121,14 +53,14 @@ def typisierung(ctx: Ctx) -> Iterator[Hit]:
     """``typisierung`` is a code of urn:de:fim:leika:typisierung (1 … 12 with the
     a/b variants and 2/3)."""
     yield from _check(
-        ctx, list(ctx.kids("typisierung")), URI_TYPISIERUNG, "Typisierung", "Typisierungs"
+        ctx, list(ctx.kids("typisierung")), "typisierung", "Typisierung", "Typisierungs"
     )
 
 
 @rule("XZ-CODE-002", Severity.ERROR, "Unknown text module code", "Unbekannter Textmodul-Code", REF)
 def textmodul(ctx: Ctx) -> Iterator[Hit]:
     """``leikaTextmodul`` is a code of urn:de:xzufi:codeliste:leistungstextmodulleika."""
-    yield from _check(ctx, ctx.all("leikatextmodul"), URI_TEXTMODUL, "text module", "Textmodul")
+    yield from _check(ctx, ctx.all("leikatextmodul"), "textmodul", "text module", "Textmodul")
 
 
 @rule("XZ-CODE-003", Severity.ERROR, "Unknown Freigabestatus", "Unbekannter Freigabestatus", REF)
@@ -136,7 +68,7 @@ def freigabestatus(ctx: Ctx) -> Iterator[Hit]:
     """``statusKatalog`` and ``statusBibliothek`` (2.3.1) are codes 1-8 of
     urn:xoev-de:xprozess:codeliste:status."""
     els = list(ctx.kids("statuskatalog")) + list(ctx.kids("statusbibliothek"))
-    yield from _check(ctx, els, URI_STATUS, "Freigabestatus", "Freigabestatus")
+    yield from _check(ctx, els, "freigabestatus", "Freigabestatus", "Freigabestatus")
 
 
 @rule(
@@ -149,7 +81,9 @@ def freigabestatus(ctx: Ctx) -> Iterator[Hit]:
 def sdg(ctx: Ctx) -> Iterator[Hit]:
     """SDG information areas (``informationsbereichSDG``, 2.3.1
     ``informationsbereichSDG1``) are 7 digits: 1 (citizens) or 2 (businesses),
-    area and item, or 0000000. The full list is not shipped, so the form is checked."""
+    area and item, or 0000000. The packaged list is incomplete, so a well-formed
+    code missing from it is only information."""
+    cl = codelists.get("sdg")
     for el in ctx.all("informationsbereichsdg") + ctx.all("informationsbereichsdg1"):
         value = code_value(el)
         if not _SDG.match(value):
@@ -157,6 +91,14 @@ def sdg(ctx: Ctx) -> Iterator[Hit]:
                 el,
                 f"SDG information area {value!r} is not a 7-digit code starting with 1 or 2",
                 f"SDG-Informationsbereich {value!r} ist kein 7-stelliger Code mit 1 oder 2 vorn",
+            )
+        elif value not in cl:
+            yield ctx.hit(
+                el,
+                f"SDG information area {value} is not in the packaged (incomplete) list",
+                f"SDG-Informationsbereich {value} fehlt in der mitgelieferten "
+                "(unvollständigen) Liste",
+                None if cl.complete else Severity.INFO,
             )
 
 

@@ -119,11 +119,11 @@ def bounds(ctx: Ctx) -> Iterator[Hit]:
     REF + " (KostenFrei has no amount)",
 )
 def free_without_amount(ctx: Ctx) -> Iterator[Hit]:
-    """A cost item that is free (``beschreibungKostenfreiheit``/``kostenFrei``)
+    """A cost item that is free (``frei``, ``beschreibungKostenfreiheit``)
     carries no amount."""
     for k in ctx.all("kosten"):
         names = {local(e) for e in k.iter(tag=etree.Element)}
-        free = "beschreibungkostenfreiheit" in names or "kostenfrei" in names
+        free = bool(names & {"frei", "kostenfrei", "beschreibungkostenfreiheit"})
         if free and names & set(_AMOUNTS):
             yield ctx.hit(
                 k,
