@@ -39,7 +39,7 @@ __all__ = [
 SCHEMA_VERSION = "1.0"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Name:
     familienname: str
     vornamen: str | None = None
@@ -47,23 +47,23 @@ class Name:
     rufname: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Geburt:
     datum: str  # partly known: YYYY, YYYY-MM or YYYY-MM-DD
     ort: str | None = None
     staat: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Anschrift:
     strasse: str
+    hausnummer: str | None = None
     postleitzahl: str
     wohnort: str
-    hausnummer: str | None = None
     zusatzangaben: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Antragsteller:
     name: Name
     geschlecht: str
@@ -75,28 +75,28 @@ class Antragsteller:
     email: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ausweisdokument:
     art: str
     nummer: str
     ausstellungsstaat: str
-    gueltigBis: dt.date
     ausstellendeBehoerde: str | None = None
     ausgestelltAm: dt.date | None = None
+    gueltigBis: dt.date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Aufenthaltstitel:
     art: str
     azrCode: str
-    ausstellendeBehoerde: str
-    gueltigBis: dt.date
     eatNummer: str | None = None
+    ausstellendeBehoerde: str
     gueltigAb: dt.date | None = None
+    gueltigBis: dt.date
     nebenbestimmungen: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Antrag:
     grund: str
     gegenstand: str
@@ -106,31 +106,31 @@ class Antrag:
     begruendungHaertefall: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Lebensunterhalt:
     erwerbstaetig: bool
+    arbeitgeber: str | None = None
+    beschaeftigtSeit: dt.date | None = None
+    nettoeinkommenMonatlich: Decimal | None = None
     reglementierterBeruf: bool
     leistungenSgbII: bool
     leistungenSgbXII: bool
     krankenversicherung: str
-    arbeitgeber: str | None = None
-    beschaeftigtSeit: dt.date | None = None
-    nettoeinkommenMonatlich: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Wohnraum:
     groesseQm: Decimal
     mietvertrag: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Erklaerungen:
     ausweisungsinteresse: bool
     einreiseUndAufenthaltsverbot: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unterlage:
     dokumentId: str
     art: str
@@ -140,10 +140,11 @@ class Unterlage:
     bezeichnung: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Case:
     """One application; ``datum`` is the application date (date of signing)."""
 
+    schemaVersion: str = SCHEMA_VERSION
     leistungsschluessel: str
     antragId: str
     antragsteller: Antragsteller
@@ -156,7 +157,6 @@ class Case:
     unterlagen: tuple[Unterlage, ...]
     ort: str
     datum: dt.date
-    schemaVersion: str = SCHEMA_VERSION
 
 
 # --- generic conversion between schema-valid JSON values and the model -------
@@ -232,5 +232,4 @@ def case_from_dict(data: dict[str, Any]) -> Case:
 def case_to_dict(case: Case) -> dict[str, Any]:
     """The JSON value of ``case``; absent optional fields are left out."""
     out: dict[str, Any] = _to_json(case)
-    # schemaVersion first, as portals expect it at the top
-    return {"schemaVersion": out.pop("schemaVersion"), **out}
+    return out

@@ -1,0 +1,176 @@
+"""``xzufi case check`` / ``message build`` / ``message read``: exit codes, reports, outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xzufi_toolkit.cli.main import main
+from xzufi_toolkit.resources import fixture_file
+
+INVALID = Path(__file__).resolve().parent.parent / "fixtures" / "cases" / "invalid"
+TODAY = ["--today", "2026-11-20"]
+ADULT = str(fixture_file("cases", "adult-employed.json"))
+
+
+def _json_report(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    out: dict[str, object] = json.loads(capsys.readouterr().out)
+    return out
+
+
+def _codes(report: dict[str, object]) -> list[str]:
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return [f["code"] for f in findings]
+
+
+def test_case_check_valid_case_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["case", "check", ADULT, *TODAY]) == 0
+    assert "CASE-FEE" in capsys.readouterr().out
+
+
+def test_case_check_invalid_case_exits_1_with_json_report(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = str(INVALID / "expired-permit.json")
+    assert main(["case", "check", path, *TODAY, "-f", "json"]) == 1
+    report = _json_report(capsys)
+    assert report["valid"] is False
+    assert "CASE-PERMIT-EXPIRED" in _codes(report)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "github", "gitlab"])
+def test_case_check_speaks_every_report_format(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["case", "check", str(INVALID / "name-cyrillic.json"), *TODAY, "-f", fmt]) == 1
+    out = capsys.readouterr().out
+    assert "CASE-DIN91379" in out
+    assert "Иванов" not in out
+
+
+def test_show_values_puts_the_value_in(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(INVALID / "name-cyrillic.json")
+    assert main(["case", "check", path, *TODAY, "--show-values", "--no-leistung"]) == 1
+    assert "Иванов" in capsys.readouterr().out
+
+
+def test_unreadable_case_is_a_finding_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["case", "check", str(INVALID / "not-json.json"), "-f", "json", *TODAY]) == 1
+    report = _json_report(capsys)
+    assert _codes(report) == ["CASE-INPUT"]
+
+
+def test_warnings_fail_with_fail_on_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    minor = str(fixture_file("cases", "minor.json"))
+    assert main(["case", "check", minor, *TODAY]) == 0
+    assert main(["case", "check", minor, *TODAY, "--fail-on", "warning"]) == 1
+    capsys.readouterr()
+
+
+def test_bad_today_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["case", "check", ADULT, "--today", "20.11.2026"])
+    assert info.value.code == 2
+    capsys.readouterr()
+
+
+def test_build_then_read_gives_the_case_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    msg = tmp_path / "msg.xml"
+    back = tmp_path / "back.json"
+    pdf = tmp_path / "antrag.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    args = ["message", "build", ADULT, "-o", str(msg), *TODAY, "--summary", str(pdf)]
+    args += ["--reader", "psw:06412000", "Ausländerbehörde Frankfurt am Main", "--test"]
+    assert main(args) == 0
+    text = msg.read_text(encoding="utf-8")
+    assert "<kennung>psw:06412000</kennung>" in text
+    assert "<aa:zusammenfassung>" in text and 'test="true"' in text
+    assert main(["message", "read", str(msg), "-o", str(back), *TODAY]) == 0
+    assert back.read_bytes() == Path(ADULT).read_bytes()
+    capsys.readouterr()
+
+
+def test_build_refuses_an_invalid_case_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    msg = tmp_path / "msg.xml"
+    path = str(INVALID / "entry-ban.json")
+    assert main(["message", "build", path, "-o", str(msg), *TODAY, "-f", "json"]) == 1
+    assert not msg.exists()
+    assert "CASE-PREREQ-ENTRY-BAN" in _codes(_json_report(capsys))
+
+
+def test_build_to_stdout_keeps_the_report_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["message", "build", ADULT, "-o", "-", *TODAY]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("<?xml")
+    assert "valid" in err
+
+
+def test_build_refuses_to_overwrite_its_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = tmp_path / "case.json"
+    case.write_bytes(Path(ADULT).read_bytes())
+    assert main(["message", "build", str(case), "-o", str(case), *TODAY]) == 2
+    assert case.read_bytes() == Path(ADULT).read_bytes()
+    capsys.readouterr()
+
+
+def test_build_rejects_a_summary_that_is_not_a_pdf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "x.pdf"
+    fake.write_text("hello", encoding="utf-8")
+    msg = tmp_path / "m.xml"
+    assert main(["message", "build", ADULT, "-o", str(msg), *TODAY, "--summary", str(fake)]) == 1
+    assert not msg.exists()
+    assert "not a PDF" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("xml", "code"),
+    [
+        (b"<a/>", "MSG-INPUT"),
+        (b'<aufenthalt.antrag.0100 xmlns="urn:xoev-de:xauslaender:1"/>', "MSG-INPUT"),
+        (b'<!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>', "MSG-INPUT"),
+        (b"<x", "MSG-INPUT"),
+        (b'<aufenthalt.antrag.0100 xmlns="urn:xzufi-toolkit:schemas:aufenthalt:1.0"/>', "MSG-XSD"),
+    ],
+)
+def test_read_refuses_foreign_or_broken_messages(
+    xml: bytes, code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.xml"
+    src.write_bytes(xml)
+    out = tmp_path / "out.json"
+    assert main(["message", "read", str(src), "-o", str(out), "-f", "json"]) == 1
+    assert not out.exists()
+    assert set(_codes(_json_report(capsys))) == {code}
+
+
+def test_read_reports_rule_findings_of_the_carried_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    msg = tmp_path / "msg.xml"
+    assert main(["message", "build", ADULT, "-o", str(msg), *TODAY]) == 0
+    capsys.readouterr()
+    out = tmp_path / "case.json"
+    # read a day before the application date: the case's dates lie in the future then
+    assert (
+        main(["message", "read", str(msg), "-o", str(out), "--today", "2026-11-01", "-f", "json"])
+        == 1
+    )
+    assert "CASE-DATE-FUTURE" in _codes(_json_report(capsys))
+    assert not out.exists()
+
+
+def test_bare_group_commands_print_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["case"]) == 2
+    assert main(["message"]) == 2
+    assert "check" in capsys.readouterr().err

@@ -1,0 +1,340 @@
+"""``xzufi case check``, ``xzufi message build``, ``xzufi message read``.
+
+The commands parse arguments and call :mod:`xzufi_toolkit.case` and
+:mod:`xzufi_toolkit.message`; reports use the shared formats and exit codes of
+``xzufi validate`` (:mod:`xzufi_toolkit.cli.report_options`). Unreadable input
+becomes a ``CASE-INPUT``/``MSG-INPUT`` finding (exit 1), so CI reports see it.
+Outputs are written atomically and only when there is no error: an invalid
+case never becomes a message, an invalid message never becomes a case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+from xzufi_toolkit.cli.report_options import add_report_options, emit_report
+from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
+from xzufi_toolkit.findings import Finding, Location, Report, Severity
+
+if TYPE_CHECKING:
+    from xzufi_toolkit.case.model import Case
+    from xzufi_toolkit.message import Participant, SummaryDocument
+    from xzufi_toolkit.model import Leistung
+
+__all__ = ["register"]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a time stamp (ISO 8601): {text!r}") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("the time stamp needs a time zone, e.g. 2026-11-02T10:00Z")
+    return value
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="reference date for 'in the future', expiry and age (default: today)",
+    )
+    p.add_argument(
+        "--show-values",
+        action="store_true",
+        help="put case values into messages (personal data: keep such reports private)",
+    )
+
+
+def _leistung_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--leistung",
+        metavar="FILE",
+        help="XZuFi Leistung to check against (default: the bundled 99010022001012)",
+    )
+    group.add_argument(
+        "--no-leistung", action="store_true", help="check the case alone, not against a Leistung"
+    )
+
+
+def _report_options_without_output(p: argparse.ArgumentParser) -> None:
+    """The shared report flags, with the report file as ``--report`` (``-o`` is the output)."""
+    tmp = argparse.ArgumentParser(add_help=False)
+    add_report_options(tmp)
+    group = p.add_argument_group("report")
+    for action in tmp._actions:  # reuse the shared definitions, minus -o/--output
+        if "--output" in action.option_strings:
+            continue
+        group._add_action(action)
+    group.add_argument(
+        "--report", metavar="FILE", default=None, help="write the report to FILE (atomically)"
+    )
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    case = sub.add_parser(
+        "case",
+        help="check application case data (JSON) for 99010022001012",
+        description="Case data of applications for Leistung 99010022001012 (docs/applications.md).",
+    )
+    case_sub = case.add_subparsers(dest="case_command", metavar="COMMAND")
+    check = case_sub.add_parser(
+        "check",
+        help="check CASE.json: schema, DIN 91379, dates, and against the Leistung",
+        description=(
+            "Check case JSON against the published JSON Schema, the business rules and the "
+            "Leistung (prerequisites, documents, fee, duration). Exit 0: nothing at or above "
+            "--fail-on; 1: findings or unreadable input; 2: usage error."
+        ),
+    )
+    check.add_argument("case", metavar="CASE.json", help="case file, or '-' for standard input")
+    _leistung_options(check)
+    _common(check)
+    add_report_options(check)
+    check.set_defaults(handler=run_check)
+    case.set_defaults(handler=lambda _a: _help(case))
+
+    msg = sub.add_parser(
+        "message",
+        help="build and read aufenthalt.antrag.0100 messages",
+        description="The XÖV-like application message aufenthalt.antrag.0100 "
+        "(docs/applications.md).",
+    )
+    msg_sub = msg.add_subparsers(dest="message_command", metavar="COMMAND")
+    build = msg_sub.add_parser(
+        "build",
+        help="case JSON → message XML (checked, XSD-validated)",
+        description=(
+            "Check CASE.json (as 'xzufi case check') and, when it has no error, write the "
+            "XSD-validated message. Without --reader/--author the header names placeholders."
+        ),
+    )
+    build.add_argument("case", metavar="CASE.json", help="case file, or '-' for standard input")
+    build.add_argument(
+        "-o", "--output", required=True, metavar="MSG.xml", help="message file, or '-'"
+    )
+    build.add_argument("--reader", nargs=2, metavar=("KENNUNG", "NAME"), help="receiving authority")
+    build.add_argument(
+        "--author", nargs=2, metavar=("KENNUNG", "NAME"), help="sending online service"
+    )
+    build.add_argument(
+        "--directory",
+        default="DVDV",
+        help="verzeichnisdienst code of reader and author (default: DVDV)",
+    )
+    build.add_argument(
+        "--summary",
+        metavar="PDF",
+        help="the filled application PDF; referenced with a new UUID and its SHA-512",
+    )
+    build.add_argument("--message-id", metavar="UUID", help="nachrichtenUUID (default: random)")
+    build.add_argument(
+        "--created", type=_datetime, metavar="TIMESTAMP", help="erstellungszeitpunkt (default: now)"
+    )
+    build.add_argument("--test", action="store_true", help="mark the message as a test message")
+    _leistung_options(build)
+    _common(build)
+    _report_options_without_output(build)
+    build.set_defaults(handler=run_build)
+
+    read = msg_sub.add_parser(
+        "read",
+        help="message XML → case JSON (XSD-validated, then checked)",
+        description=(
+            "Read an aufenthalt.antrag.0100 message: namespace, XSD, mapping, then the case "
+            "rules. The case JSON is written only when there is no error."
+        ),
+    )
+    read.add_argument("message", metavar="MSG.xml", help="message file, or '-'")
+    read.add_argument(
+        "-o", "--output", required=True, metavar="CASE.json", help="case file, or '-'"
+    )
+    _common(read)
+    _report_options_without_output(read)
+    read.set_defaults(handler=run_read)
+    msg.set_defaults(handler=lambda _a: _help(msg))
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def _input_finding(code: str, exc: InputError) -> Finding:
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message=exc.message + (f" ({exc.hint})" if exc.hint else ""),
+        location=Location(file=exc.file, line=exc.line),
+    )
+
+
+def _report_of(exc: ValidationFailedError) -> Report:
+    return exc.report if isinstance(exc.report, Report) else Report()
+
+
+def _leistung(args: argparse.Namespace) -> Leistung | None:
+    from xzufi_toolkit.case.leistung import load_leistung
+
+    if getattr(args, "no_leistung", False):
+        return None
+    return load_leistung(args.leistung)
+
+
+def _check(args: argparse.Namespace, path: str) -> tuple[Case | None, Report]:
+    """Read and check a case file; unreadable input is a CASE-INPUT finding."""
+    from xzufi_toolkit.case.validate import validate_case
+    from xzufi_toolkit.cli.common import read_input
+
+    leistung = _leistung(args)  # a broken --leistung is a usage-level error, raised here
+    try:
+        data, name = read_input(path)
+        return validate_case(
+            data,
+            today=args.today or dt.date.today(),
+            file=name,
+            leistung=leistung,
+            show_values=args.show_values,
+        )
+    except InputError as exc:
+        return None, Report(findings=[_input_finding("CASE-INPUT", exc)], documents=1)
+
+
+def _emit(report: Report, args: argparse.Namespace, *, to_stderr: bool = False) -> int:
+    """Emit with the shared options; message commands name the report file ``--report``."""
+    from xzufi_toolkit.case.rules import RULES
+
+    if hasattr(args, "report"):
+        ns = argparse.Namespace(**vars(args))
+        ns.output = args.report
+        if to_stderr and not args.report:
+            from xzufi_toolkit.cli.report_options import exit_code, resolve_format, resolve_lang
+            from xzufi_toolkit.reporters import render
+
+            text = render(report, resolve_format(ns), resolve_lang(ns), rules=RULES)
+            sys.stderr.write(text)
+            return exit_code(report, ns)
+        return emit_report(report, ns, rules=RULES)
+    return emit_report(report, args, rules=RULES)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    _, report = _check(args, args.case)
+    return _emit(report, args)
+
+
+def _participant(value: list[str] | None, directory: str, default: Participant) -> Participant:
+    from xzufi_toolkit.message import Participant
+
+    if value is None:
+        return default
+    kennung, name = value
+    return Participant(kennung=kennung, name=name, verzeichnisdienst=directory)
+
+
+def _summary(path: str) -> SummaryDocument:
+    import hashlib
+    import uuid
+    from pathlib import Path
+
+    from xzufi_toolkit.cli.common import read_input
+    from xzufi_toolkit.message import SummaryDocument
+
+    data, _ = read_input(path)
+    if not data.startswith(b"%PDF-"):
+        raise InputError("not a PDF file", file=path, hint="--summary takes the filled form PDF")
+    return SummaryDocument(
+        dokument_id=str(uuid.uuid4()),
+        dateiname=Path(path).name,
+        sha512=hashlib.sha512(data).hexdigest(),
+    )
+
+
+def run_build(args: argparse.Namespace) -> int:
+    import uuid
+
+    from xzufi_toolkit import codelists
+    from xzufi_toolkit.cli.common import write_output
+    from xzufi_toolkit.message import Message, MessageHeader, build_message
+    from xzufi_toolkit.message.header import DEFAULT_AUTHOR, DEFAULT_READER
+
+    if args.directory not in codelists.get("verzeichnisdienst"):
+        raise UsageError(
+            f"unknown directory service {args.directory!r}",
+            hint="one of " + ", ".join(codelists.get("verzeichnisdienst").codes),
+        )
+    if args.message_id is not None:
+        try:
+            uuid.UUID(args.message_id)
+        except ValueError:
+            raise UsageError("--message-id is not a UUID") from None
+    to_stdout = args.output == "-"
+    case, report = _check(args, args.case)
+    if case is None or not report.valid:
+        _emit(report, args, to_stderr=to_stdout)
+        return 1
+    header = MessageHeader.new(now=args.created, test=True if args.test else None)
+    reader = _participant(args.reader, args.directory, DEFAULT_READER)
+    author = _participant(args.author, args.directory, DEFAULT_AUTHOR)
+    from dataclasses import replace
+
+    header = replace(
+        header,
+        leser=reader,
+        autor=author,
+        nachrichten_uuid=args.message_id.lower() if args.message_id else header.nachrichten_uuid,
+    )
+    summary = _summary(args.summary) if args.summary else None
+    try:
+        data = build_message(Message(case=case, header=header, zusammenfassung=summary))
+    except ValidationFailedError as exc:
+        report.extend(_report_of(exc))
+        _emit(report, args, to_stderr=to_stdout)
+        return 1
+    write_output(args.output, data, args.case)
+    return _emit(report, args, to_stderr=to_stdout)
+
+
+def run_read(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.case import case_to_dict, dump_case
+    from xzufi_toolkit.case.validate import validate_case
+    from xzufi_toolkit.cli.common import read_input, write_output
+    from xzufi_toolkit.message import read_message
+
+    to_stdout = args.output == "-"
+    try:
+        data, name = read_input(args.message)
+        message = read_message(data, file=name, show_values=args.show_values)
+    except ValidationFailedError as exc:
+        _emit(_report_of(exc), args, to_stderr=to_stdout)
+        return 1
+    except InputError as exc:
+        _emit(
+            Report(findings=[_input_finding("MSG-INPUT", exc)], documents=1),
+            args,
+            to_stderr=to_stdout,
+        )
+        return 1
+    _, report = validate_case(
+        case_to_dict(message.case),
+        today=args.today or dt.date.today(),
+        file=name,
+        show_values=args.show_values,
+    )
+    if report.valid:
+        write_output(args.output, dump_case(message.case), args.message)
+    code = _emit(report, args, to_stderr=to_stdout)
+    return code if report.valid else 1
