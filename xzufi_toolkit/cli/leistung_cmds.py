@@ -1,9 +1,245 @@
-"""``xzufi show`` and ``xzufi convert`` (placeholder until the readers land)."""
+"""``xzufi show`` and ``xzufi convert``: print or convert a Leistung or transfer message.
+
+Thin layer: the library reads and writes (``xzufi_toolkit.xzufi``); this module
+parses options, picks the input, prints, and writes atomically. Transfer
+messages are streamed in both commands.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, cast
+
+from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.findings import Finding
+
+__all__ = ["register"]
+
+VERSIONS = ("2.2.0", "2.3.1")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    del sub
+    show = sub.add_parser(
+        "show",
+        help="print a Leistung or a transfer message (default: the bundled 99010022001012)",
+        description="Print a Leistung (or one line per object of a transfer message) as a "
+        "readable summary or as the model in JSON. Without FILE: the bundled Leistung.",
+    )
+    show.add_argument("file", nargs="?", metavar="FILE", help="XZuFi XML; '-' reads stdin")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument(
+        "--summary",
+        action="store_true",
+        help="also validate against the XZuFi schema (exit 1 if invalid)",
+    )
+    show.add_argument(
+        "--schema-dir",
+        metavar="DIR",
+        help="folder with the official XZuFi XSDs (xzufi.xsd) instead of the packaged profile",
+    )
+    show.set_defaults(handler=_show)
+
+    conv = sub.add_parser(
+        "convert",
+        help="write a Leistung or transfer message as XZuFi 2.2.0 or 2.3.1",
+        description="Convert between XZuFi 2.2.0 and 2.3.1. What the target version cannot "
+        "hold is reported on stderr as warnings (codes XZ-C0xx).",
+    )
+    conv.add_argument("file", metavar="FILE", help="XZuFi XML; '-' reads stdin")
+    conv.add_argument("--to", required=True, choices=VERSIONS, help="target version")
+    conv.add_argument("-o", "--output", default="-", metavar="OUT", help="'-' (default): stdout")
+    conv.set_defaults(handler=_convert)
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _report(findings: Iterable[Finding]) -> None:
+    for f in findings:
+        sys.stderr.write(f"xzufi: {f.severity.value}: {f.code} {f.location}: {f.message}\n")
+
+
+def _source(path: str | None) -> tuple[Path | bytes, str]:
+    """A path (streamed from disk) or, for stdin, its bytes; and the display name."""
+    if path is None:
+        from xzufi_toolkit.xzufi import default_path
+
+        p = default_path()
+        return p, str(p)
+    if path == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    p = Path(path)
+    if not p.is_file():
+        what = "is a directory, not a file" if p.is_dir() else "no such file"
+        raise InputError(what, file=path)
+    return p, path
+
+
+def _kind(src: Path | bytes, name: str) -> str:
+    from xzufi_toolkit.xzufi import detect
+    from xzufi_toolkit.xzufi.reader import bytes_stream
+
+    return detect(src if isinstance(src, Path) else bytes_stream(src), file=name).kind
+
+
+@contextmanager
+def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
+    """A binary stream that becomes ``out`` only when the block succeeds.
+
+    The output is spooled to a temporary file in the target folder (or, for
+    stdout, a temporary file copied at the end), so an error half-way leaves
+    no partial output.
+    """
+    from xzufi_toolkit.atomicio import ensure_not_input
+
+    if out == "-":
+        with tempfile.TemporaryFile() as tmp:
+            yield tmp
+            tmp.seek(0)
+            shutil.copyfileobj(tmp, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return
+    ensure_not_input(out, *[i for i in inputs if i != "-"])
+    target = Path(out)
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError("output folder does not exist", file=out)
+    with tempfile.NamedTemporaryFile(
+        dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    ) as tmp:
+        tmp_path = Path(tmp.name)
+        try:
+            yield tmp
+        except BaseException:
+            tmp.close()
+            tmp_path.unlink(missing_ok=True)
+            raise
+    tmp_path.replace(target)
+
+
+# -- show --------------------------------------------------------------------
+
+
+def _show(args: argparse.Namespace) -> int:
+    src, name = _source(args.file)
+    if _kind(src, name) == "transfer":
+        return _show_transfer(src, name, args.format)
+    return _show_leistung(src, name, args)
+
+
+def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> int:
+    from xzufi_toolkit.xzufi import read_leistung
+    from xzufi_toolkit.xzufi.summary import summary_lines
+
+    data = src.read_bytes() if isinstance(src, Path) else src
+    result = read_leistung(data, file=name)
+    _report(result.findings)
+    if args.format == "json":
+        doc = {"version": result.version, "leistung": result.leistung.to_dict()}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(summary_lines(result.leistung, result.version)) + "\n")
+    if args.summary:
+        return _validate(data, name, result.version, args.schema_dir)
+    return 0
+
+
+def _validate(data: bytes, name: str, version: str, schema_dir: str | None) -> int:
+    from lxml import etree
+
+    from xzufi_toolkit import xmlsafe
+    from xzufi_toolkit.xzufi import load_schema
+
+    schema = load_schema(version, schema_dir)
+    ok = schema.validate(xmlsafe.parse_bytes(data, file=name))
+    what = "official XSD" if schema_dir else "profile XSD"
+    if ok:
+        sys.stderr.write(f"xzufi: {name}: valid against the {what} {version}\n")
+        return 0
+    # lxml-stubs lack _ErrorLog.__iter__; at run time the log is iterable
+    for err in cast("Iterable[etree._LogEntry]", schema.error_log):
+        sys.stderr.write(f"xzufi: error: {name}:{err.line}: {err.message}\n")
+    return 1
+
+
+def _show_transfer(src: Path | bytes, name: str, fmt: str) -> int:
+    from xzufi_toolkit.model import to_jsonable
+    from xzufi_toolkit.xzufi import open_transfer
+    from xzufi_toolkit.xzufi.summary import entry_line, message_lines
+
+    reader = open_transfer(src, file=name)
+    message = reader.frame()
+    _report(reader.findings)
+    reported = len(reader.findings)
+    out = sys.stdout
+    if fmt == "json":
+        frame = to_jsonable(message)
+        frame.pop("entries", None)
+        out.write('{"message": ' + json.dumps(frame, ensure_ascii=False) + ', "entries": [')
+        for n, item in enumerate(reader):
+            _report(item.findings)
+            out.write(("," if n else "") + "\n  " + _entry_json(item.entry))
+        out.write("\n]}\n")
+    else:
+        out.write("\n".join(message_lines(message)) + "\n")
+        for item in reader:
+            _report(item.findings)
+            out.write(entry_line(item.entry) + "\n")
+    _report(reader.findings[reported:])
+    return 0
+
+
+def _entry_json(entry: object) -> str:
+    from xzufi_toolkit.model import to_jsonable
+
+    return json.dumps(to_jsonable(entry), ensure_ascii=False)
+
+
+# -- convert -----------------------------------------------------------------
+
+
+def _convert(args: argparse.Namespace) -> int:
+    src, name = _source(args.file)
+    if _kind(src, name) == "transfer":
+        return _convert_transfer(src, name, args)
+    return _convert_leistung(src, name, args)
+
+
+def _convert_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> int:
+    from xzufi_toolkit.cli.common import write_output
+    from xzufi_toolkit.xzufi import read_leistung, write_leistung
+
+    data = src.read_bytes() if isinstance(src, Path) else src
+    result = read_leistung(data, file=name)
+    _report(result.findings)
+    written = write_leistung(result.leistung, args.to)
+    _report(f.at(file=name) for f in written.findings)
+    write_output(args.output, written.data, args.file)
+    return 0
+
+
+def _convert_transfer(src: Path | bytes, name: str, args: argparse.Namespace) -> int:
+    from xzufi_toolkit.xzufi import TransferWriter, open_transfer
+
+    reader = open_transfer(src, file=name)
+    message = reader.frame()
+    _report(reader.findings)
+    reported = len(reader.findings)
+    with (
+        _atomic_output(args.output, [args.file]) as out,
+        TransferWriter(out, message, args.to) as writer,
+    ):
+        for item in reader:
+            _report(item.findings)
+            writer.write(item.entry)
+            _report(f.at(file=name) for f in writer.findings)
+            writer.findings.clear()
+    _report(reader.findings[reported:])
+    return 0

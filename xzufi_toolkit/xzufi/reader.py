@@ -11,6 +11,7 @@ kept verbatim (:class:`~xzufi_toolkit.model.Extra`) and written back.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from collections.abc import Callable, Generator
 from copy import deepcopy
@@ -49,7 +50,14 @@ from xzufi_toolkit.model import (
 )
 from xzufi_toolkit.xzufi.versions import XSI, VersionSpec, spec_for, version_from_namespace
 
-__all__ = ["Detected", "ReadResult", "detect", "leistung_from_element", "read_leistung"]
+__all__ = [
+    "Detected",
+    "ReadResult",
+    "bytes_stream",
+    "detect",
+    "leistung_from_element",
+    "read_leistung",
+]
 
 _STRUCT_KINDS: dict[str, StructureKind] = {
     "LeistungsstrukturObjekt": "lo",
@@ -753,6 +761,8 @@ class _Reader:
             )
         item.id = id_found[0]
         item.secondary_ids[:0] = id_found[1:]
+        if not any(item.leika_key_attrs):
+            item.leika_key_attrs = []  # no attributes at all: nothing to keep in parallel
         return item
 
     def sdg_231(self, el: etree._Element, item: Leistung) -> None:
@@ -806,6 +816,32 @@ def read_leistung(source: bytes | str | Path, *, file: str | None = None) -> Rea
             hint="read transfer messages with xzufi_toolkit.xzufi.open_transfer",
         )
     return leistung_from_element(root, version, file=name)
+
+
+_PEEK = 64 * 1024
+
+
+class _RawBytes(io.RawIOBase):
+    """``bytes`` as a raw stream (what :class:`io.BufferedReader` wraps)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # typeshed declares WriteableBuffer; lxml/io pass a memoryview
+        n = min(len(buffer), len(self._data) - self._pos)
+        buffer[:n] = self._data[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+
+def bytes_stream(data: bytes) -> io.BufferedReader:
+    """``data`` as a peekable binary stream, so :mod:`xmlsafe` can scan the prolog
+    for a DOCTYPE before a streamed parse."""
+    return io.BufferedReader(_RawBytes(data), buffer_size=_PEEK)
 
 
 @dataclass(frozen=True, slots=True)

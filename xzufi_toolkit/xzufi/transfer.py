@@ -15,7 +15,6 @@ and the line where it starts. :class:`TransferWriter` writes incrementally with
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -29,8 +28,9 @@ from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.model import Leistung, TransferEntry, TransferMessage
-from xzufi_toolkit.xzufi.reader import leistung_from_element
+from xzufi_toolkit.xzufi.reader import bytes_stream, leistung_from_element
 from xzufi_toolkit.xzufi.versions import (
+    SPECS,
     TRANSFER_ROOT,
     spec_for,
     version_from_attribute,
@@ -40,6 +40,7 @@ from xzufi_toolkit.xzufi.writer import leistung_element
 
 __all__ = ["ReadEntry", "TransferReader", "TransferWriter", "open_transfer"]
 
+_XZUFI_NS = {s.ns for s in SPECS.values()}
 _OBJECTS = {
     "leistung",
     "spezialisierung",
@@ -47,26 +48,6 @@ _OBJECTS = {
     "onlinedienst",
     "zustaendigkeitTransferObjekt",
 }
-
-
-_PEEK = 64 * 1024
-
-
-class _RawBytes(io.RawIOBase):
-    """``bytes`` as a raw stream (what :class:`io.BufferedReader` wraps)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = memoryview(data)
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # typeshed declares WriteableBuffer; lxml/io pass a memoryview
-        n = min(len(buffer), len(self._data) - self._pos)
-        buffer[:n] = self._data[self._pos : self._pos + n]
-        self._pos += n
-        return n
 
 
 @dataclass(slots=True)
@@ -91,10 +72,7 @@ class TransferReader:
 
     def __init__(self, source: str | Path | bytes | IO[bytes], *, file: str | None = None) -> None:
         if isinstance(source, bytes):
-            # peekable, so xmlsafe can scan the prolog for a DOCTYPE before parsing
-            self._source: str | Path | IO[bytes] = io.BufferedReader(
-                _RawBytes(source), buffer_size=_PEEK
-            )
+            self._source: str | Path | IO[bytes] = bytes_stream(source)
             self.file = file or "<bytes>"
         else:
             self._source = source
@@ -301,6 +279,21 @@ class TransferReader:
         return ReadEntry(entry=entry)
 
 
+def _renamespace(el: etree._Element, ns: str) -> bool:
+    """Move ``el`` and its XZuFi-namespaced descendants into ``ns``; True if anything moved."""
+    moved = False
+    for node in el.iter():
+        if not isinstance(node.tag, str):
+            continue
+        qn = etree.QName(node)
+        if qn.namespace in _XZUFI_NS and qn.namespace != ns:
+            node.tag = f"{{{ns}}}{qn.localname}"
+            moved = True
+    if moved:
+        etree.cleanup_namespaces(el, top_nsmap={"xzufi": ns})
+    return moved
+
+
 def open_transfer(
     source: str | Path | bytes | IO[bytes], *, file: str | None = None
 ) -> TransferReader:
@@ -359,22 +352,21 @@ class TransferWriter:
 
     def _header(self) -> etree._Element:
         ns = self.spec.ns
-        if self.message.header is not None:
-            el = xmlsafe.parse_bytes(self.message.header, file="<nachrichtenkopf>").getroot()
-            if etree.QName(el).namespace == ns:
-                return el
-            if self.message.version != self.spec.version:
-                self.findings.append(
-                    Finding(
-                        code="XZ-C001",
-                        severity=Severity.WARNING,
-                        message="content of nachrichtenkopf belongs to another XZuFi version;"
-                        " written empty",
-                        message_de="Inhalt des nachrichtenkopf gehört zu einer anderen"
-                        " XZuFi-Version; leer geschrieben",
-                    )
+        if self.message.header is None:
+            return etree.Element(f"{{{ns}}}nachrichtenkopf", nsmap={"xzufi": ns})
+        el = xmlsafe.parse_bytes(self.message.header, file="<nachrichtenkopf>").getroot()
+        if _renamespace(el, ns) and len(el):
+            self.findings.append(
+                Finding(
+                    code="XZ-C002",
+                    severity=Severity.INFO,
+                    message=f"nachrichtenkopf moved to the XZuFi {self.spec.version} namespace"
+                    " (its content is not profiled; check it)",
+                    message_de=f"nachrichtenkopf in den Namensraum von XZuFi {self.spec.version}"
+                    " übernommen (Inhalt nicht profiliert; bitte prüfen)",
                 )
-        return etree.Element(f"{{{ns}}}nachrichtenkopf", nsmap={"xzufi": ns})
+            )
+        return el
 
     def __exit__(
         self,
@@ -398,6 +390,8 @@ class TransferWriter:
             self.findings.extend(f.at(entry=index) for f in found)
         elif entry.xml is not None:
             el = xmlsafe.parse_bytes(entry.xml, file="<entry>").getroot()
+            if entry.op == "loesche":
+                _renamespace(el, ns)  # id + klasse: the same in both versions
             if etree.QName(el).namespace != ns:
                 self.findings.append(
                     Finding(
