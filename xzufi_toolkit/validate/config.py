@@ -65,10 +65,13 @@ def parse_config(
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
+        line = int(m.group(1)) if m else None
+        if line is None and "end of document" in str(exc):
+            line = text.count("\n") + 1
         raise ConfigError(
             f"not valid TOML: {_TOML_POS.sub('', str(exc)).strip()}",
             file=file,
-            line=int(m.group(1)) if m else None,
+            line=line,
             hint="see docs/rules.md for the configuration format",
         ) from None
     table = data.get("tool", {}).get("xzufi", {}).get("validate") if "tool" in data else data
