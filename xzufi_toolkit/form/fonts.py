@@ -7,7 +7,8 @@ the ``font-roboto`` dependency) covers every group of DIN 91379 including Greek
 and Cyrillic, and the Vietnamese letters.
 
 The subset holds the DIN 91379 repertoire (all groups, read from the packaged
-``data/din91379.json``), Windows-1252 and the Vietnamese block. It is built once
+``data/din91379.json``), Windows-1252, the Vietnamese block and the basic Greek
+and Cyrillic blocks (names from Ukraine, Serbia… need letters DIN 91379 lacks). It is built once
 per process (``form_font()`` is cached) and its compressed bytes are reused by
 every fill, so a batch of 1,000 forms subsets once.
 
@@ -35,6 +36,8 @@ __all__ = ["FormFont", "build_font", "form_font", "repertoire"]
 _CP1252 = bytes(b for b in range(0x20, 0x100) if b not in (0x7F, 0x81, 0x8D, 0x8F, 0x90, 0x9D))
 _EXTRA = (
     *range(0x1EA0, 0x1EFA),  # Vietnamese letters with two diacritics (e.g. ễ in Nguyễn)
+    *range(0x0400, 0x0460),  # all basic Cyrillic: DIN 91379 lacks e.g. Ukrainian і (Харків)
+    *range(0x0386, 0x03CF),  # basic Greek with tonos
     0x2010,
     0x2011,
     0x2212,  # hyphen variants
