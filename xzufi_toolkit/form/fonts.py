@@ -62,7 +62,7 @@ def repertoire() -> frozenset[int]:
             hint="reinstall xzufi-toolkit",
         ) from None
     cps.update(ord(ch) for ch in _CP1252.decode("cp1252"))
-    cps.update(_EXTRA)
+    cps.update(cp for cp in _EXTRA if unicodedata.category(chr(cp)) != "Cn")  # skip unassigned
     return frozenset(cps - _LAYOUT)
 
 
