@@ -60,7 +60,8 @@ XSD_INVALID = declare(
     Severity.ERROR,
     "Schema violation",
     "Verstoß gegen das Schema",
-    "XZuFi profile XSD (xzufi_toolkit/schemas/xzufi-<version>/), or the XSD given with --schema",
+    "XZuFi profile XSD (xzufi_toolkit/schemas/xzufi-<version>/), "
+    "or the official xzufi.xsd given with --schema-dir",
     "schema",
     "The document does not conform to the XZuFi schema of its version. Both "
     "engines (lxml/libxml2, xmlschema) report the same record with line and path.",
