@@ -84,6 +84,18 @@ def test_blocks_bullets_and_inline_bullet() -> None:
     )
 
 
+def test_short_line_ending_a_sentence_ends_the_paragraph() -> None:
+    lines = [
+        Line(1, "first line of the section, shared with its label."),
+        Line(2, "A line as wide as the column is wide here, and it"),
+        Line(3, "ends the sentence here."),
+        Line(4, "Next paragraph, its first word fits above, and"),
+        Line(5, "A full-width line that ends a sentence right here."),
+        Line(6, "Continuation_of_a_long_word_that_would_not_fit above."),
+    ]
+    assert [b.items[0][:10] for b in blocks_of(lines)] == ["first line", "Next parag"]
+
+
 def test_parse_code_and_date() -> None:
     assert parse_code("Aufenthaltstitel (010)") == ("010", "Aufenthaltstitel")
     assert parse_code("Einwanderung  (1080100)") == ("1080100", "Einwanderung")

@@ -98,7 +98,9 @@ class PortalExport:
     typisierung: list[str] = field(default_factory=list)
     source_editor: str | None = None
     status_catalog: str | None = None
+    status_catalog_name: str | None = None
     status_library: str | None = None
+    status_library_name: str | None = None
     terms: list[str] = field(default_factory=list)
     structure_kind: str | None = None
     grouping: CodeValue | None = None
@@ -229,9 +231,11 @@ class _Reader:
 
     def _status_katalog(self, e: Entry) -> None:
         self.r.status_catalog = self._status(e)
+        self.r.status_catalog_name = _flat(e) if self.r.status_catalog else None
 
     def _status_bibliothek(self, e: Entry) -> None:
         self.r.status_library = self._status(e)
+        self.r.status_library_name = _flat(e) if self.r.status_library else None
 
     def _begriffe(self, e: Entry) -> None:
         for block in blocks_of(e.lines):

@@ -8,9 +8,10 @@ without its URI) are reported as ``IMP-NOT-MAPPED``, never dropped silently.
 
 from __future__ import annotations
 
-from xzufi_toolkit import codelists
+from xzufi_toolkit import codelists, leika
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.model import (
+    TEXT_MODULE_NAMES,
     Code,
     Cost,
     CostModule,
@@ -29,6 +30,7 @@ from xzufi_toolkit.model import (
 from xzufi_toolkit.portal_import.export import PortalExport, Section
 from xzufi_toolkit.portal_import.repairs import text_language
 from xzufi_toolkit.portal_import.values import (
+    Block,
     ParsedDuration,
     blocks_html,
     blocks_text,
@@ -61,6 +63,8 @@ _PVLAGEN = "urn:xoev-de:fim:codeliste:pvlagen"
 _SDG = "urn:xoev-de:fim:codeliste:sdginformationsbereich"
 _STRUCTURE: dict[str, StructureKind] = {"lo": "lo", "lov": "lov", "lovd": "lovd"}
 _FLAG = {"yes": True, "ja": True, "no": False, "nein": False}
+# Name and teaser are plain text in XZuFi data; the other modules are HTML.
+_PLAIN_MODULES = frozenset({"02", "03", "24"})
 
 
 def _norm(text: str) -> str:
@@ -79,15 +83,21 @@ def _sdg_code(name: str) -> str | None:
     return None
 
 
-def _text_module(code: str, lang: str, html: str) -> TextModule:
+def _text_module(code: str, lang: str, content: str) -> TextModule:
     return TextModule(
-        code=Code(code=code, list_uri=_TEXTMODUL),
-        contents=[LocalizedText(language=lang, text=html)],
+        code=Code(code=code, name=TEXT_MODULE_NAMES.get(code), list_uri=_TEXTMODUL),
+        contents=[LocalizedText(language=lang, text=content)],
     )
 
 
+def _module_content(code: str, blocks: tuple[Block, ...]) -> str:
+    if code in _PLAIN_MODULES:
+        return " ".join(item for block in blocks for item in block.items)
+    return blocks_html(blocks)
+
+
 def _flag(section: Section | None, *questions: str) -> bool | None:
-    """``"Online procedure possible: no"`` → False, as the portal prints such flags."""
+    """``"Personal attendance required: yes"`` → True, as the portal prints such flags."""
     if section is None:
         return None
     prefixes = tuple(_norm(q) + ":" for q in questions)
@@ -109,52 +119,43 @@ def to_leistung(export: PortalExport) -> tuple[Leistung, list[Finding]]:
     lang = text_language(
         " ".join(blocks_text(s.blocks) for s in export.sections.values()) or (export.title or "")
     )
-    key = export.keys[0]
 
     def not_mapped(section: str, en: str, de: str) -> None:
-        findings.append(
-            Finding(
-                "IMP-NOT-MAPPED",
-                Severity.INFO,
-                en,
-                Location(file=export.name, line=export.lines.get(section)),
-                de,
-            )
-        )
+        location = Location(file=export.name, line=export.lines.get(section))
+        findings.append(Finding("IMP-NOT-MAPPED", Severity.INFO, en, location, de))
 
     leistung = Leistung(
-        id=Identifier(value=key, scheme_agency_name=export.source_editor),
+        id=Identifier(value=export.keys[0], scheme_agency_name=export.source_editor),
         leika_keys=list(export.keys),
         leika_key_attrs=[{} for _ in export.keys],
         structure=_structure(export, lang),
         typisierung=[Code(code=c, list_uri=_TYPISIERUNG) for c in export.typisierung],
-        status_catalog=_status(export.status_catalog),
-        status_library=_status(export.status_library),
+        status_catalog=_status(export.status_catalog, export.status_catalog_name),
+        status_library=_status(export.status_library, export.status_library_name),
+        text_modules=_text_modules(export, lang),
+        classifications=[
+            Code(code=s.code, name=s.name, list_uri=_PVLAGEN) for s in export.situations if s.code
+        ],
+        single_point_of_contact=export.single_point_of_contact,
+        # "Online procedure possible" has no XZuFi element: it stays in module 14's text.
+        personal_attendance_required=_flag(
+            export.sections.get("formulare"),
+            "Personal attendance required",
+            "Persönliches Erscheinen nötig",
+            "Persönliches Erscheinen erforderlich",
+        ),
     )
-    leistung.text_modules = _text_modules(export, lang)
     _structured_modules(export, lang, leistung)
-    leistung.classifications = [
-        Code(code=s.code, name=s.name, list_uri=_PVLAGEN) for s in export.situations if s.code
-    ]
     for sdg in export.sdg:
         code = sdg.code or (sdg.name and _sdg_code(sdg.name))
         if code:
-            leistung.sdg_codes.append(Code(code=code, list_uri=_SDG))
+            leistung.sdg_codes.append(Code(code=code, name=sdg.name, list_uri=_SDG))
         else:
             not_mapped(
                 "sdg",
                 "SDG-Informationsbereich: the name matches no code of the packaged list",
                 "SDG-Informationsbereich: der Name passt zu keinem Code der Liste",
             )
-    leistung.single_point_of_contact = export.single_point_of_contact
-    formulare = export.sections.get("formulare")
-    leistung.online_possible = _flag(
-        formulare, "Online procedure possible", "Online-Verfahren möglich"
-    )
-    leistung.personal_attendance_required = _flag(
-        formulare, "Personal attendance required", "Persönliches Erscheinen erforderlich"
-    )
-
     if export.legal_trigger:
         not_mapped(
             "handlungsgrundlage",
@@ -184,7 +185,7 @@ def _text_modules(export: PortalExport, lang: str) -> list[TextModule]:
     for key, section in export.sections.items():
         code = TEXT_MODULE_OF.get(key)
         if code is not None:
-            modules.append(_text_module(code, lang, blocks_html(section.blocks)))
+            modules.append(_text_module(code, lang, _module_content(code, section.blocks)))
     return modules
 
 
@@ -193,12 +194,13 @@ def _structured_modules(export: PortalExport, lang: str, leistung: Leistung) -> 
     if "kosten" in export.sections:
         leistung.cost_modules.append(_cost_module(export, lang))
     if "bearbeitungsdauer" in export.sections:
+        section = export.sections["bearbeitungsdauer"]
         leistung.processing_time_modules.append(
-            _duration_module(export.sections["bearbeitungsdauer"], export.processing_times, lang)
+            _duration_module(section, export.processing_times, lang, html=False)
         )
     if "frist" in export.sections:
         leistung.deadline_modules.append(
-            _duration_module(export.sections["frist"], export.deadlines, lang)
+            _duration_module(export.sections["frist"], export.deadlines, lang, html=True)
         )
     if export.terms:
         terms = [Term(term=LocalizedText(language="de", text=t)) for t in export.terms]
@@ -213,14 +215,17 @@ def _structured_modules(export: PortalExport, lang: str, leistung: Leistung) -> 
         )
 
 
-def _status(code: str | None) -> Code | None:
-    return Code(code=code, list_uri=_STATUS) if code else None
+def _status(code: str | None, name: str | None) -> Code | None:
+    return Code(code=code, name=name, list_uri=_STATUS) if code else None
 
 
 def _structure(export: PortalExport, lang: str) -> Structure | None:
     kind = _STRUCTURE.get(export.structure_kind or "")
     if kind is None:
         return None
+    key = export.keys[0]
+    # The Leistungsobjekt is the key with Verrichtung and detail zeroed (xzufi.md).
+    object_key = (leika.parents(key) or (key,))[-1] if leika.is_valid(key) else None
     return Structure(
         kind=kind,
         grouping=(
@@ -228,6 +233,7 @@ def _structure(export: PortalExport, lang: str) -> Structure | None:
             if export.grouping is not None and export.grouping.code
             else None
         ),
+        object_id=Identifier(value=object_key) if object_key else None,
         action=(
             Code(code=export.action.code, name=export.action.name)
             if export.action is not None and export.action.code
@@ -242,38 +248,49 @@ def _structure(export: PortalExport, lang: str) -> Structure | None:
 
 
 def _cost_module(export: PortalExport, lang: str) -> CostModule:
+    section = export.sections["kosten"]
     module = CostModule(
-        description=[
-            LocalizedText(language=lang, text=blocks_html(export.sections["kosten"].blocks))
-        ]
+        description=[LocalizedText(language=lang, text=blocks_html(section.blocks))]
     )
     for parsed in export.costs:
-        cost = Cost(
-            kind=parsed.kind, description=[LocalizedText(language=lang, text=parsed.description)]
-        )
+        text = [LocalizedText(language=lang, text=parsed.description)]
+        cost = Cost(kind=parsed.kind)
         if parsed.kind == "fix":
-            cost.amount, cost.currency = parsed.amount, "EUR"
+            cost.amount, cost.currency, cost.description = parsed.amount, "EUR", text
         elif parsed.kind == "variabel":
             cost.lower, cost.lower_currency = parsed.lower, "EUR"
             cost.upper, cost.upper_currency = parsed.upper, "EUR"
+            cost.description = text
         else:
-            cost.free_description = [LocalizedText(language=lang, text=parsed.description)]
-            cost.description = []
+            cost.free_description = text
         module.costs.append(cost)
     return module
 
 
-def _duration_module(section: Section, items: list[ParsedDuration], lang: str) -> DurationModule:
-    return DurationModule(
+def _duration_module(
+    section: Section, items: list[ParsedDuration], lang: str, *, html: bool
+) -> DurationModule:
+    """One stated duration carries the whole section as its description; several
+    carry their own sentence each and the section becomes the module's description.
+
+    ``html``: item descriptions are HTML (``frist``), else plain text
+    (``bearbeitungsdauer``, a StringLocalized in XZuFi).
+    """
+    whole = blocks_html(section.blocks) if html else blocks_text(section.blocks)
+    module = DurationModule(
         items=[
             Duration(
                 value=d.value,
                 unit=d.unit,
                 value_to=d.value_to,
                 unit_to=d.unit_to,
-                description=[LocalizedText(language=lang, text=d.description)],
+                description=[
+                    LocalizedText(language=lang, text=whole if len(items) == 1 else d.description)
+                ],
             )
             for d in items
-        ],
-        description=[LocalizedText(language=lang, text=blocks_html(section.blocks))],
+        ]
     )
+    if len(items) != 1:
+        module.description = [LocalizedText(language=lang, text=blocks_html(section.blocks))]
+    return module

@@ -44,14 +44,35 @@ class Block:
     items: tuple[str, ...]
 
 
+_SENTENCE_END = re.compile(r"[.!?]$")
+
+
 def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Paragraphs: split at blank lines, and after a sentence that ends a short line.
+
+    Extraction often drops the gap between paragraphs. A line that ends a
+    sentence although the next line's first word would still have fitted on it
+    (the column is as wide as the section's longest line) was ended on purpose.
+    The section's first line is not judged: it shared its line with the label.
+    """
+    width = max((len(line.text.strip()) for line in lines), default=0)
     out: list[list[Line]] = [[]]
-    for line in lines:
+    for i, line in enumerate(lines):
         if line.blank:
             if out[-1]:
                 out.append([])
-        else:
-            out[-1].append(line)
+            continue
+        if out[-1] and i > 1:
+            prev = out[-1][-1].text.strip()
+            head = line.text.strip()
+            word = head.split(" ", 1)[0]
+            if (
+                _SENTENCE_END.search(prev)
+                and len(prev) + 1 + len(word) <= width
+                and not _BULLET.match(head)
+            ):
+                out.append([])
+        out[-1].append(line)
     return [p for p in out if p]
 
 
@@ -186,7 +207,8 @@ def parse_costs(blocks: tuple[Block, ...], line: int) -> tuple[list[ParsedCost],
     """Costs stated plainly in the blocks, and the texts that state none.
 
     A parenthesised amount ("(50 euros for minors)") is a cost of its own with
-    the parenthesis as description; the sentence around it keeps its amount.
+    the parenthesis as description; the sentence around it, without the
+    parenthesis, describes the main amount.
     """
     costs: list[ParsedCost] = []
     rest: list[str] = []
@@ -206,18 +228,19 @@ def _costs_in(text: str, line: int) -> list[ParsedCost]:
     for m in _PAREN.finditer(text):
         if _AMOUNT.search(m[1]):
             inner.append(m[1].strip())
-    outer = _PAREN.sub(lambda m: "" if m[1].strip() in inner else m[0], text)
+    outer = " ".join(_PAREN.sub(lambda m: "" if m[1].strip() in inner else m[0], text).split())
+    outer = re.sub(r"\s+([.,;:])", r"\1", outer)
     rng = _RANGE.search(outer)
     if rng is not None:
         lo, hi = _number(rng["lo"]), _number(rng["hi"])
         if lo is not None and hi is not None:
-            out.append(ParsedCost("variabel", text, line, lower=lo, upper=hi))
+            out.append(ParsedCost("variabel", outer, line, lower=lo, upper=hi))
     else:
         amounts = [_number(m["a"] or m["b"]) for m in _AMOUNT.finditer(outer)]
         if len(amounts) == 1 and amounts[0] is not None:
-            out.append(ParsedCost("fix", text, line, amount=amounts[0]))
+            out.append(ParsedCost("fix", outer, line, amount=amounts[0]))
         elif not amounts and _FREE.search(outer):
-            out.append(ParsedCost("frei", text, line))
+            out.append(ParsedCost("frei", outer, line))
     if out:
         for part in inner:
             amounts = [_number(m["a"] or m["b"]) for m in _AMOUNT.finditer(part)]
