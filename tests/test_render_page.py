@@ -20,6 +20,8 @@ from xzufi_toolkit.model import Code, Identifier, Leistung, LocalizedText, TextM
 from xzufi_toolkit.portal_import import import_portal
 from xzufi_toolkit.render import render_page, sanitize_html
 from xzufi_toolkit.render.page import _css
+from xzufi_toolkit.resources import fixture_file
+from xzufi_toolkit.xzufi.reader import read_leistung
 
 PORTAL = Path(__file__).resolve().parent.parent / "fixtures" / "portal"
 
@@ -125,6 +127,25 @@ def test_colours_meet_wcag_aa() -> None:
     for fg in foregrounds:
         for bg in backgrounds:
             assert _contrast(fg, bg) >= 4.5, (fg, bg)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_curated_fixture_page(lang: str) -> None:
+    """The bundled bilingual Leistung: no fallbacks, legal basis after the notes."""
+    leistung = read_leistung(fixture_file("leistung", "99010022001012-2.3.1.xml")).leistung
+    doc = _doc(render_page(leistung, lang=lang))
+    body = doc.find("body")
+    assert not [el for el in body.iter() if el.get("lang")]
+    headings = [h.text_content() for h in body.iter("h2")]
+    notes, legal = ("Hinweise", "Rechtsgrundlage(n)") if lang == "de" else ("Notes", "Legal basis")
+    assert headings.index(legal) == headings.index(notes) + 1
+    text = " ".join(body.text_content().split())
+    if lang == "de":
+        assert "§ 25 Abs. 4 Satz 2 Aufenthaltsgesetz (AufenthG)" in text
+        assert "Gebühr für Minderjährige" in text and "05.04.2022" in text
+    else:
+        assert "Section 25 (4) sentence 2 Residence Act (AufenthG)" in text
+        assert "Fee for minors" in text and "2022-04-05" in text
 
 
 def test_unknown_language_is_a_usage_error(seed_leistung: Leistung) -> None:

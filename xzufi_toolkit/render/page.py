@@ -334,7 +334,11 @@ class _Page:
                     described.append(_plain(picked.text))
                 desc = self.localized(d.description, markup=True)
                 if span:
-                    items.append(f"<li><strong>{self.esc(span)}</strong>{desc}</li>")
+                    items.append(
+                        f"<li><strong>{self.esc(span)}</strong>"
+                        + (f'<div class="desc">{desc}</div>' if desc else "")
+                        + "</li>"
+                    )
                 elif desc:
                     items.append(f"<li>{desc}</li>")
         out = f"<ul>{''.join(items)}</ul>" if items else ""
