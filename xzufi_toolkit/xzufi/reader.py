@@ -214,7 +214,10 @@ class _Reader:
             try:
                 handlers[name](child)
             except _Unreadable:
-                item = gen.throw(_Unreadable())
+                try:
+                    item = gen.throw(_Unreadable())
+                except StopIteration:
+                    item = None
                 continue
             item = next(gen, None)
 

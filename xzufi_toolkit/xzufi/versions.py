@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from xzufi_toolkit.errors import InputError, UnsupportedVersionError
@@ -61,6 +62,7 @@ SPECS: dict[str, VersionSpec] = {
     ),
 }
 
+_XZUFI_NS = re.compile(r"/xzufi/\d+_\d+(?:_\d+)?/?$")
 _BY_NS = {s.ns: s.version for s in SPECS.values()}
 _ATTR_VERSIONS = {"2.2.0": V220, "2.2": V220, "2.3.1": V231, "2.3": V231}
 
@@ -82,7 +84,7 @@ def version_from_namespace(
     """The version a root namespace stands for; clear errors for the others."""
     if ns in _BY_NS:
         return _BY_NS[ns]
-    if ns and "xzufi" in ns.lower():
+    if ns and _XZUFI_NS.search(ns):
         raise UnsupportedVersionError(
             f"XZuFi namespace {ns!r} is not a supported version",
             file=file,
