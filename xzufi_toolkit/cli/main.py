@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "import_cmd",  # import-portal
     "render_cmd",  # render
     "case_cmds",  # case check, message build, message read
+    "bundle_cmd",  # bundle, bundle verify
 )
 
 EXIT_OK = 0

@@ -1,0 +1,298 @@
+"""Re-check a written bundle: hashes, ids, the message, the metadata schema.
+
+Each mismatch is a finding (``BUNDLE-*``); a bundle that cannot be opened at
+all raises :class:`~xzufi_toolkit.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from xzufi_toolkit.bundle.layout import (
+    DATA_NAME,
+    METADATA_NAME,
+    attachment_path,
+    leika_urn,
+    metadata_findings,
+    sha512_hex,
+)
+from xzufi_toolkit.errors import InputError, XzufiError
+from xzufi_toolkit.findings import Finding, Location, Report, Severity
+
+__all__ = ["open_bundle", "verify_bundle"]
+
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+MAX_ENTRIES = 10_000
+
+
+def _safe_name(name: str, where: str) -> str:
+    p = PurePosixPath(name)
+    if p.is_absolute() or ".." in p.parts or "\\" in name:
+        raise InputError(f"bundle entry has an unsafe path: {name!r}", file=where)
+    return str(p)
+
+
+def open_bundle(path: str | Path) -> dict[str, bytes]:
+    """The files of a bundle folder or ZIP by their bundle path (size-limited)."""
+    src = Path(path)
+    where = str(src)
+    files: dict[str, bytes] = {}
+    total = 0
+    if src.is_dir():
+        for f in sorted(src.rglob("*")):
+            if f.is_symlink():
+                raise InputError("bundle contains a symbolic link", file=str(f))
+            if not f.is_file():
+                continue
+            total += f.stat().st_size
+            if total > MAX_BUNDLE_BYTES or len(files) >= MAX_ENTRIES:
+                raise InputError("bundle is larger than the limit", file=where)
+            files[f.relative_to(src).as_posix()] = f.read_bytes()
+        return files
+    if not src.exists():
+        raise InputError(
+            "no such bundle", file=where, hint="give the folder or .zip written by xzufi bundle"
+        )
+    try:
+        with zipfile.ZipFile(src) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_BUNDLE_BYTES:
+                raise InputError("bundle is larger than the limit", file=where)
+            for info in infos:
+                files[_safe_name(info.filename, where)] = zf.read(info)
+    except zipfile.BadZipFile:
+        raise InputError("not a bundle: neither a folder nor a ZIP file", file=where) from None
+    except OSError as exc:
+        raise InputError(f"cannot read bundle: {exc.strerror}", file=where) from None
+    return files
+
+
+def _finding(code: str, en: str, de: str, file: str, json_path: str | None = None) -> Finding:
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message=en,
+        message_de=de,
+        location=Location(file=file, json_path=json_path),
+    )
+
+
+def _check_message(data: bytes, where: str) -> tuple[Any, list[Finding]]:
+    from xzufi_toolkit.message.read import read_message
+
+    try:
+        return read_message(data, file=where), []
+    except XzufiError as exc:
+        report = getattr(exc, "report", None)
+        if isinstance(report, Report) and len(report):
+            return None, list(report)
+        return None, [
+            _finding(
+                "BUNDLE-MESSAGE",
+                f"the message cannot be read: {exc.message}",
+                f"die Nachricht ist nicht lesbar: {exc.message}",
+                where,
+            )
+        ]
+
+
+def verify_bundle(path: str | Path) -> Report:
+    """Findings for a bundle; ``report.valid`` when everything matches."""
+    base = str(path)
+    files = open_bundle(path)
+    report = Report(documents=1)
+    meta_where = f"{base}/{METADATA_NAME}"
+    raw = files.get(METADATA_NAME)
+    if raw is None:
+        raise InputError("bundle has no metadata.json", file=base, hint="is this a bundle?")
+    try:
+        metadata = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"metadata.json is not JSON: {exc}", file=meta_where) from None
+    schema_problems = metadata_findings(metadata, file=meta_where)
+    report.extend(schema_problems)
+    if schema_problems:
+        return report
+    structure = metadata["contentStructure"]
+    listed: set[str] = {METADATA_NAME}
+    message = _check_data(structure, files, base, listed, report)
+    forms, by_id = _check_attachments(structure, files, base, listed, report)
+    for extra in sorted(set(files) - listed):
+        report.add(
+            _finding(
+                "BUNDLE-EXTRA",
+                f"file not listed in the metadata: {extra}",
+                f"Datei nicht in den Metadaten: {extra}",
+                f"{base}/{extra}",
+            )
+        )
+    if len(forms) != 1:
+        report.add(
+            _finding(
+                "BUNDLE-FORM",
+                f"expected one form attachment, found {len(forms)}",
+                f"genau ein Formular-Anhang erwartet, gefunden: {len(forms)}",
+                meta_where,
+                "$.contentStructure.attachments",
+            )
+        )
+    if message is not None:
+        _check_ids(
+            message,
+            by_id=by_id,
+            forms=forms,
+            metadata=metadata,
+            meta_where=meta_where,
+            report=report,
+        )
+    return report
+
+
+def _check_data(
+    structure: dict[str, Any], files: dict[str, bytes], base: str, listed: set[str], report: Report
+) -> Any:
+    """The message file: present, hash as listed, readable and schema-valid."""
+    if "data" not in structure:
+        return None
+    listed.add(DATA_NAME)
+    data = files.get(DATA_NAME)
+    if data is None:
+        report.add(
+            _finding(
+                "BUNDLE-MISSING",
+                f"{DATA_NAME} is missing",
+                f"{DATA_NAME} fehlt",
+                base,
+                "$.contentStructure.data",
+            )
+        )
+        return None
+    if sha512_hex(data) != structure["data"]["hash"]["content"]:
+        report.add(
+            _finding(
+                "BUNDLE-HASH",
+                f"{DATA_NAME}: sha512 differs from the metadata",
+                f"{DATA_NAME}: sha512 weicht von den Metadaten ab",
+                f"{base}/{DATA_NAME}",
+                "$.contentStructure.data.hash",
+            )
+        )
+    message, problems = _check_message(data, f"{base}/{DATA_NAME}")
+    report.extend(problems)
+    return message
+
+
+def _check_attachments(
+    structure: dict[str, Any], files: dict[str, bytes], base: str, listed: set[str], report: Report
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Each listed attachment: present, hash as listed, id unique."""
+    meta_where = f"{base}/{METADATA_NAME}"
+    forms: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] = {}
+    for i, att in enumerate(structure["attachments"]):
+        jp = f"$.contentStructure.attachments[{i}]"
+        rel = attachment_path(att["attachmentId"], att.get("filename", ""))
+        listed.add(rel)
+        if att["attachmentId"] in by_id:
+            report.add(
+                _finding(
+                    "BUNDLE-ID",
+                    "attachment id used twice",
+                    "Anhangs-ID doppelt vergeben",
+                    meta_where,
+                    jp,
+                )
+            )
+        by_id[att["attachmentId"]] = att
+        if att["purpose"] == "form":
+            forms.append(att)
+        content = files.get(rel)
+        if content is None:
+            report.add(
+                _finding(
+                    "BUNDLE-MISSING",
+                    f"attachment file missing: {rel}",
+                    f"Anhangsdatei fehlt: {rel}",
+                    base,
+                    jp,
+                )
+            )
+        elif sha512_hex(content) != att["hash"]["content"]:
+            report.add(
+                _finding(
+                    "BUNDLE-HASH",
+                    f"{rel}: sha512 differs from the metadata",
+                    f"{rel}: sha512 weicht von den Metadaten ab",
+                    f"{base}/{rel}",
+                    f"{jp}.hash",
+                )
+            )
+    return forms, by_id
+
+
+def _check_ids(
+    message: Any,
+    *,
+    by_id: dict[str, dict[str, Any]],
+    forms: list[dict[str, Any]],
+    metadata: dict[str, Any],
+    meta_where: str,
+    report: Report,
+) -> None:
+    """Attachment ids equal the message's document UUIDs, with the same hashes."""
+    wanted: dict[str, str] = {u.dokumentId: u.sha512.lower() for u in message.case.unterlagen}
+    summary = message.zusammenfassung
+    if summary is not None:
+        wanted[summary.dokument_id] = summary.sha512.lower()
+        if forms and forms[0]["attachmentId"] != summary.dokument_id:
+            report.add(
+                _finding(
+                    "BUNDLE-ID",
+                    "form attachment id differs from the message's summary document UUID",
+                    "ID des Formular-Anhangs weicht von der UUID des Zusammenfassungsdokuments ab",
+                    meta_where,
+                )
+            )
+    for doc_id, digest in sorted(wanted.items()):
+        att = by_id.get(doc_id)
+        if att is None:
+            report.add(
+                _finding(
+                    "BUNDLE-ID",
+                    f"document {doc_id} of the message has no attachment",
+                    f"Dokument {doc_id} der Nachricht hat keinen Anhang",
+                    meta_where,
+                )
+            )
+        elif att["hash"]["content"] != digest:
+            report.add(
+                _finding(
+                    "BUNDLE-HASH",
+                    f"document {doc_id}: the message and the metadata name different sha512 values",
+                    f"Dokument {doc_id}: Nachricht und Metadaten nennen verschiedene sha512-Werte",
+                    meta_where,
+                )
+            )
+    for doc_id in sorted(set(by_id) - set(wanted)):
+        report.add(
+            _finding(
+                "BUNDLE-ID",
+                f"attachment {doc_id} is not referenced by the message",
+                f"Anhang {doc_id} wird in der Nachricht nicht genannt",
+                meta_where,
+            )
+        )
+    service = metadata.get("publicServiceType", {}).get("identifier")
+    if service != leika_urn(message.case.leistungsschluessel):
+        report.add(
+            _finding(
+                "BUNDLE-SERVICE",
+                "publicServiceType.identifier does not name the message's Leistung",
+                "publicServiceType.identifier nennt nicht die Leistung der Nachricht",
+                meta_where,
+                "$.publicServiceType.identifier",
+            )
+        )

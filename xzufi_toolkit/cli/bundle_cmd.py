@@ -1,0 +1,148 @@
+"""``xzufi bundle CASE.json [--attach FILE…] -o DIR|ZIP`` and ``xzufi bundle verify DIR|ZIP``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from xzufi_toolkit.cli.common import read_input
+from xzufi_toolkit.cli.report_options import add_report_options, emit_report
+from xzufi_toolkit.errors import UsageError
+
+USAGE = """\
+xzufi bundle CASE.json [--attach FILE ...] -o DIR|ZIP [options]
+xzufi bundle verify DIR|ZIP [report options]"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "bundle",
+        help="write or verify a FIT-Connect submission bundle",
+        usage=USAGE,
+        description=(
+            "Write the message XML, the filled PDF (purpose form), the attachments "
+            "(purpose attachment) and metadata.json with sha512 hashes; or re-check a "
+            "written bundle. Run 'xzufi bundle CASE.json --help' or "
+            "'xzufi bundle verify --help' for the options of each."
+        ),
+        add_help=False,
+    )
+    # The case path or "verify" comes first; everything after it is parsed by
+    # the parser of that form (argparse has no positional-or-subcommand).
+    p.add_argument("-h", "--help", action="store_true", dest="bundle_help")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=_dispatch)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _create_parser() -> argparse.ArgumentParser:
+    from xzufi_toolkit.cli.main import _Parser
+
+    p = _Parser(prog="xzufi bundle", description="Write a submission bundle for a case.")
+    p.add_argument("case", help="case JSON (- for standard input)")
+    p.add_argument(
+        "--attach",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="evidence files, named as in the case's unterlagen",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR|ZIP",
+        help="a new folder, or a file ending in .zip",
+    )
+    p.add_argument("--form", help="PDF form template (default: the bundled form)")
+    p.add_argument("--mapping", help="mapping file for --form")
+    p.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="reference date for the checks (default: today)",
+    )
+    p.add_argument(
+        "--show-values", action="store_true", help="put case values into messages (personal data)"
+    )
+    p.add_argument("--lang", choices=["de", "en"], default=None)
+    return p
+
+
+def _verify_parser() -> argparse.ArgumentParser:
+    from xzufi_toolkit.cli.main import _Parser
+
+    p = _Parser(
+        prog="xzufi bundle verify",
+        description="Re-check hashes, ids, the message and the metadata of a bundle.",
+    )
+    p.add_argument("bundle", help="bundle folder or .zip")
+    add_report_options(p)
+    return p
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    rest: list[str] = list(args.rest)
+    if args.bundle_help or not rest:
+        (sys.stdout if args.bundle_help else sys.stderr).write("usage: " + USAGE + "\n")
+        return 0 if args.bundle_help else 2
+    if rest[0] == "verify":
+        return _verify(_verify_parser().parse_args(rest[1:]))
+    return _create(_create_parser().parse_args(rest))
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.bundle import verify_bundle
+
+    return emit_report(verify_bundle(args.bundle), args)
+
+
+def _create(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.bundle import build_bundle, read_attachments, write_bundle
+    from xzufi_toolkit.case.leistung import load_leistung
+    from xzufi_toolkit.errors import ValidationFailedError
+    from xzufi_toolkit.findings import Report
+    from xzufi_toolkit.pipeline import check_case_bytes, fill_case, form_setup
+    from xzufi_toolkit.reporters import render
+
+    if args.form and not args.mapping:
+        raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
+    data, name = read_input(args.case)
+    attachments = read_attachments(args.attach)
+    leistung = load_leistung()
+    try:
+        checked = check_case_bytes(
+            data,
+            today=args.today or dt.date.today(),
+            file=name,
+            leistung=leistung,
+            show_values=args.show_values,
+        )
+        pdf = fill_case(
+            checked.document,
+            setup=form_setup(args.form, args.mapping),
+            file=name,
+            show_values=args.show_values,
+        )
+    except ValidationFailedError as exc:
+        report = exc.report if isinstance(exc.report, Report) else Report()
+        sys.stderr.write(render(report, "text", args.lang or "en"))
+        sys.stderr.write(f"xzufi: error: {exc}\n")
+        return 1
+    bundle = build_bundle(
+        checked.case,
+        form_pdf=pdf,
+        attachments=attachments,
+        service_name=leistung.name("de") or None,
+    )
+    out = write_bundle(bundle, args.output)
+    files = len(bundle.files)
+    sys.stderr.write(f"wrote {out}: metadata.json and {files} file(s)\n")
+    return 0
