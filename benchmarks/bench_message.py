@@ -1,0 +1,123 @@
+"""Benchmark: build and read back aufenthalt.antrag.0100 messages.
+
+Measures, in one run and on the same cases,
+- ours: case → message (lxml tree + serialisation + XSD validation) and
+  message → case (hardened parse + XSD validation + mapping), with the share
+  of time spent in XSD validation;
+- the peer: xmlschema's schema-driven encode (dict → XML, validating) and
+  decode (XML → dict, validating) of the same messages: the alternative the
+  issue named for the mapping. xmlschema is much slower, so it runs on fewer
+  messages (rates are per second either way).
+
+    .venv/bin/python benchmarks/bench_message.py [--n 10000] [--peer-n 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import gc
+import time
+import uuid
+from xml.etree import ElementTree
+
+from lxml import etree
+
+from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.case import read_case_file
+from xzufi_toolkit.message import Message, MessageHeader, build_message, read_message
+from xzufi_toolkit.message.read import message_from_tree
+from xzufi_toolkit.message.schema import XSD_PATH, message_schema
+from xzufi_toolkit.message.write import message_tree
+from xzufi_toolkit.resources import fixture_file, schema_file
+
+NAMES = ("adult-employed", "minor", "sgb2-exempt", "regulated-profession")
+
+
+def messages(n: int) -> list[Message]:
+    cases = [read_case_file(fixture_file("cases", f"{name}.json")) for name in NAMES]
+    now = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    rng = uuid.UUID(int=0x1234)
+    out = []
+    for i in range(n):
+        rid = str(uuid.UUID(int=(rng.int + i * 7919) % (1 << 128), version=4))
+        case = dataclasses.replace(cases[i % len(cases)], antragId=rid)
+        out.append(Message(case=case, header=MessageHeader(rid, now)))
+    return out
+
+
+def timed(fn, items):  # type: ignore[no-untyped-def]
+    """Seconds for ``fn`` over ``items`` after a warm-up, garbage collector paused."""
+    for x in items[:50]:
+        fn(x)
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        results = [fn(x) for x in items]
+        return time.perf_counter() - start, results
+    finally:
+        gc.enable()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--peer-n", type=int, default=1_000)
+    args = ap.parse_args()
+    msgs = messages(args.n)
+    schema = message_schema()
+
+    # ours, whole directions
+    t_build, blobs = timed(build_message, msgs)
+    t_read, back = timed(read_message, blobs)
+    assert back == msgs, "round trip lost data"
+
+    # ours, split: XSD validation alone on parsed trees, and the mapping alone
+    trees = [xmlsafe.parse_bytes(b) for b in blobs]
+    t_xsd, ok = timed(schema.validate, trees)
+    assert all(ok)
+    t_tree, _ = timed(lambda m: etree.tostring(message_tree(m)), msgs)
+    t_parse, _ = timed(xmlsafe.parse_bytes, blobs)
+    t_map, _ = timed(message_from_tree, trees)
+
+    # peer: xmlschema encode/decode of the same messages
+    import xmlschema
+
+    xs = xmlschema.XMLSchema(str(schema_file(*XSD_PATH)))
+    peer = blobs[: args.peer_n]
+    t_dec, dicts = timed(lambda b: xs.to_dict(b.decode("utf-8")), peer)
+    t_enc, encoded = timed(lambda d: ElementTree.tostring(xs.encode(d)), dicts)
+    assert all(xs.is_valid(e.decode("utf-8")) for e in encoded[:10])
+
+    n, pn = args.n, len(peer)
+    rate = lambda count, secs: count / secs  # noqa: E731
+    ours_b, ours_r = rate(n, t_build), rate(n, t_read)
+    peer_b, peer_r = rate(pn, t_enc), rate(pn, t_dec)
+    print(f"messages: ours {n}, xmlschema {pn}; {len(blobs[0])} bytes each (first)")
+    print()
+    print("| direction | ours (lxml mapping + lxml XSD) msg/s | xmlschema msg/s | ratio |")
+    print("|---|---:|---:|---:|")
+    for label, ours, theirs, how in (
+        ("case → message (build, validated)", ours_b, peer_b, "encode"),
+        ("message → case (read, validated)", ours_r, peer_r, "decode"),
+    ):
+        print(f"| {label} | {ours:,.0f} | {theirs:,.0f} ({how}) | {ours / theirs:.1f}× |")
+    build_parts = {"tree + serialise": t_tree, "XSD validation": t_xsd}
+    read_parts = {
+        "hardened parse": t_parse,
+        "XSD validation": t_xsd,
+        "mapping to the case model": t_map,
+    }
+    print()
+    print("| ours, per message (parts timed alone) | µs | share of the parts |")
+    print("|---|---:|---:|")
+    for label, parts in (("build", build_parts), ("read", read_parts)):
+        total = sum(parts.values())
+        for part, secs in parts.items():
+            print(f"| {label}: {part} | {secs / n * 1e6:.0f} | {secs / total:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
