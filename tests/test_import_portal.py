@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Severity
@@ -19,6 +21,7 @@ from xzufi_toolkit.portal_import.values import blocks_html
 
 PORTAL = Path(__file__).resolve().parent.parent / "fixtures" / "portal"
 DAMAGED = sorted((PORTAL / "damaged").glob("*.txt"))
+SEED_PDF = (PORTAL / "seed.pdf").read_bytes()
 
 
 def _read(path: Path) -> PortalExport:
@@ -220,3 +223,26 @@ def test_bad_input_is_one_input_error(case: str) -> None:
     assert message in info.value.message
     assert info.value.file == f"{case}.bin"
     assert info.value.hint
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=20),
+    cut=st.none() | st.integers(0, 10**6),
+)
+def test_damaged_pdf_reads_or_raises_input_error(
+    flips: list[tuple[int, int]], cut: int | None, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Byte flips and truncation anywhere in the PDF: a result or one InputError, no log noise."""
+    data = bytearray(SEED_PDF)
+    for pos, byte in flips:
+        data[pos % len(data)] = byte
+    if cut is not None:
+        data = data[: cut % len(data)]
+    try:
+        read_export(bytes(data), name="fuzz.pdf")
+    except InputError as exc:
+        assert exc.file == "fuzz.pdf"
+    assert capfd.readouterr().err == ""

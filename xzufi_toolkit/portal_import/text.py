@@ -10,6 +10,7 @@ keeps the number it had in the extracted text, so findings point back to it.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import warnings
@@ -70,14 +71,16 @@ def extract_text(data: bytes, *, name: str) -> str:
 
 def _pdf_text(data: bytes, *, name: str) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     hint = "pass the FIM Portal's PDF export of a Leistung"
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
     try:
         with warnings.catch_warnings():
-            # Damaged PDFs make pypdf warn while it repairs them; the result is
-            # judged below by whether any text came out.
+            # Damaged PDFs make pypdf warn and log while it repairs them; the
+            # result is judged below by whether any text came out.
             warnings.simplefilter("ignore")
+            pypdf_log.setLevel(logging.CRITICAL)
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not _open_without_password(reader):
                 raise InputError(
@@ -90,10 +93,12 @@ def _pdf_text(data: bytes, *, name: str) -> str:
             pages = [_page_text(page) for page in reader.pages]
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except _pdf_errors() as exc:
         raise InputError(
             f"PDF cannot be read ({type(exc).__name__})", file=name, hint=hint
         ) from None
+    finally:
+        pypdf_log.setLevel(level)
     # A page break ends a paragraph unless the next page goes on in lower
     # case; the blank line lets clean_lines decide that.
     text = "\n\n".join(pages)
@@ -104,6 +109,26 @@ def _pdf_text(data: bytes, *, name: str) -> str:
             hint="run OCR on it first (for example ocrmypdf) or use the portal's PDF export",
         )
     return text
+
+
+# What pypdf raises besides its own errors when a PDF's structure is damaged.
+_DAMAGED_PDF: tuple[type[Exception], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    ZeroDivisionError,
+    NotImplementedError,
+    RecursionError,
+    OSError,
+)
+
+
+def _pdf_errors() -> tuple[type[Exception], ...]:
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, *_DAMAGED_PDF)
 
 
 def _open_without_password(reader: PdfReader) -> bool:
@@ -121,7 +146,7 @@ def _page_text(page: PageObject) -> str:
     """Layout mode keeps the vertical gaps between paragraphs as blank lines."""
     try:
         return page.extract_text(extraction_mode="layout") or ""
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ZeroDivisionError):
+    except _pdf_errors():
         # Layout mode needs font metrics some PDFs lack; plain mode does without.
         return page.extract_text() or ""
 
