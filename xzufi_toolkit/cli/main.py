@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "render_cmd",  # render
     "case_cmds",  # case check, message build, message read
     "bundle_cmd",  # bundle, bundle verify
+    "demo_cmd",  # demo
 )
 
 EXIT_OK = 0
