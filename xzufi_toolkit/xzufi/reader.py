@@ -135,6 +135,7 @@ class _Reader:
         self.file = file
         self.findings: list[Finding] = []
         self._languages_seen: set[str] = set()
+        self._qualified_codes_seen = False
 
     # -- findings ---------------------------------------------------------
 
@@ -340,16 +341,35 @@ class _Reader:
         for child in el:
             if not isinstance(child.tag, str):
                 continue
-            if child.tag == "code":
+            qn = etree.QName(child)
+            if qn.namespace is not None:
+                if qn.namespace != self.ns or qn.localname not in ("code", "name"):
+                    raise _Unreadable
+                self.qualified_code_child(child)
+            if qn.localname == "code":
                 result.code = self.token(child)
                 found = True
-            elif child.tag == "name":
+            elif qn.localname == "name":
                 result.name = child.text or ""
             else:
                 raise _Unreadable
         if not found:
             raise _Unreadable
         return result
+
+    def qualified_code_child(self, child: etree._Element) -> None:
+        """``code``/``name`` are unqualified in XÖV; a default namespace qualifies them."""
+        if not self._qualified_codes_seen:
+            self._qualified_codes_seen = True
+            self.note(
+                "XZ-N011",
+                Severity.INFO,
+                child,
+                f"<{local(child)}> of a code is in the XZuFi namespace (it should have none);"
+                " read as usual",
+                f"<{local(child)}> eines Codes steht im XZuFi-Namensraum (sollte keinen haben);"
+                " wie üblich gelesen",
+            )
 
     def identifier(self, el: etree._Element) -> Identifier:
         if len(el):
