@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import os
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import lxml.html
@@ -16,7 +18,17 @@ from hypothesis import strategies as st
 
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import UsageError
-from xzufi_toolkit.model import Code, Identifier, Leistung, LocalizedText, TextModule
+from xzufi_toolkit.model import (
+    Code,
+    Cost,
+    CostModule,
+    Duration,
+    DurationModule,
+    Identifier,
+    Leistung,
+    LocalizedText,
+    TextModule,
+)
 from xzufi_toolkit.portal_import import import_portal
 from xzufi_toolkit.render import render_page, sanitize_html
 from xzufi_toolkit.render.page import _css
@@ -146,6 +158,38 @@ def test_curated_fixture_page(lang: str) -> None:
     else:
         assert "Section 25 (4) sentence 2 Residence Act (AufenthG)" in text
         assert "Fee for minors" in text and "2022-04-05" in text
+
+
+def test_cost_and_duration_formats() -> None:
+    leistung = _hostile("<p>x</p>")
+    leistung.cost_modules = [
+        CostModule(
+            costs=[
+                Cost(kind="fix", amount=Decimal("1234.5"), currency="EUR"),
+                Cost(kind="variabel", lower=Decimal(10), upper=Decimal(30)),
+                Cost(kind="frei"),
+            ]
+        )
+    ]
+    leistung.processing_time_modules = [
+        DurationModule(
+            items=[
+                Duration(value=1, unit="TAG", value_to=2, unit_to="WOCHE"),
+                Duration(value=10, unit="WERKTAG"),
+                Duration(date_from=datetime.date(2025, 1, 31), date_to="--05-01"),
+            ]
+        )
+    ]
+    de = " ".join(_doc(render_page(leistung, lang="de")).text_content().split())
+    for snippet in ("1.234,50 EUR", "10,00 EUR bis 30,00 EUR", "kostenfrei"):
+        assert snippet in de
+    for snippet in ("1 Tag bis 2 Wochen", "10 Werktage", "31.01.2025 bis --05-01"):
+        assert snippet in de
+    en = " ".join(_doc(render_page(leistung, lang="en")).text_content().split())
+    for snippet in ("EUR 1,234.50", "EUR 10.00 to EUR 30.00", "free of charge"):
+        assert snippet in en
+    for snippet in ("1 day to 2 weeks", "10 working days", "2025-01-31 to --05-01"):
+        assert snippet in en
 
 
 def test_unknown_language_is_a_usage_error(seed_leistung: Leistung) -> None:
