@@ -10,9 +10,9 @@ forty rules within a small multiple of the bare parse.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 from lxml import etree
 
@@ -35,14 +35,22 @@ NS_220 = "http://xoev.de/schemata/xzufi/2_2_0"
 NS_231 = "http://xoev.de/schemata/xzufi/2_3_1"
 NAMESPACES = {NS_220: "2.2.0", NS_231: "2.3.1"}
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+_LOCALIZED = etree.XPath("descendant-or-self::*[@languageCode]")
+
+
+_LOCAL: dict[object, str] = {}
+_LOCAL_MAX = 4096  # hostile input with endless distinct names must not grow the cache
 
 
 def local(el: etree._Element) -> str:
     """Lower-cased local name of an element ('' for comments and PIs)."""
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rpartition("}")[2].lower()
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2].lower() if isinstance(tag, str) else ""
+        if len(_LOCAL) < _LOCAL_MAX:
+            _LOCAL[tag] = name
+    return name
 
 
 def version_of(el: etree._Element) -> str | None:
@@ -83,25 +91,35 @@ class Ctx:
     today: datetime.date
     show_values: bool = False
     _index: dict[str, list[etree._Element]] = field(default_factory=dict)
+    _children: dict[int, dict[str, list[etree._Element]]] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict)  # per-Leistung results shared by rules
 
     def __post_init__(self) -> None:
+        # One pass: descendants by name, and children by (parent, name). The
+        # index keeps every element proxy alive, so id() of a parent is stable.
         index: dict[str, list[etree._Element]] = {}
+        children: dict[int, dict[str, list[etree._Element]]] = {}
         for e in self.el.iter(tag=etree.Element):
-            index.setdefault(local(e), []).append(e)
+            name = local(e)
+            index.setdefault(name, []).append(e)
+            p = e.getparent()
+            if p is not None:
+                children.setdefault(id(p), {}).setdefault(name, []).append(e)
         self._index = index
+        self._children = children
 
     def all(self, name: str) -> list[etree._Element]:
         """Every descendant (and self) with this lower-cased local name, in document order."""
         return self._index.get(name, [])
 
-    def kids(self, name: str, parent: etree._Element | None = None) -> Iterator[etree._Element]:
+    def kids(self, name: str, parent: etree._Element | None = None) -> list[etree._Element]:
         """Direct children of ``parent`` (default: the Leistung) with this local name."""
-        for c in self.el if parent is None else parent:
-            if local(c) == name:
-                yield c
+        by_name = self._children.get(id(self.el if parent is None else parent))
+        return by_name.get(name, []) if by_name else []
 
     def kid(self, name: str, parent: etree._Element | None = None) -> etree._Element | None:
-        return next(self.kids(name, parent), None)
+        found = self.kids(name, parent)
+        return found[0] if found else None
 
     @cached_property
     def text_modules(self) -> dict[str, list[etree._Element]]:
@@ -112,6 +130,11 @@ class Ctx:
             code = code_value(code_el) if code_el is not None else ""
             out.setdefault(code, []).append(m)
         return out
+
+    @cached_property
+    def localized(self) -> list[etree._Element]:
+        """Elements with a ``languageCode`` attribute (StringLocalized and HTML texts)."""
+        return cast("list[etree._Element]", _LOCALIZED(self.el))
 
     @cached_property
     def typisierung(self) -> list[str]:

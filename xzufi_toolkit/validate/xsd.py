@@ -46,6 +46,12 @@ def _clean(message: str, show_values: bool) -> str:
 
 
 @cache
+def _lxml_schema(version: str, schema_dir: str | None) -> etree.XMLSchema:
+    """Compiled once per process (xzufi.schema caches too; this skips its path lookup)."""
+    return _xzufi_schema.load_schema(version, schema_dir)
+
+
+@cache
 def _xmlschema_schema(path: str) -> Any:
     import xmlschema
 
@@ -60,7 +66,7 @@ def _xmlschema_schema(path: str) -> Any:
 def _lxml_issues(
     version: str, schema_dir: str | None, el: etree._Element, show_values: bool
 ) -> Iterator[SchemaIssue]:
-    schema = _xzufi_schema.load_schema(version, schema_dir)  # compiled once per process
+    schema = _lxml_schema(version, schema_dir)
     if schema.validate(el):
         return
     for entry in cast("Iterable[etree._LogEntry]", schema.error_log):  # stubs miss __iter__

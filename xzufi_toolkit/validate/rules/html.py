@@ -6,8 +6,10 @@ nh3's (ammonia's) default allow-list. The validator reports; it never rewrites.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
+from typing import cast
 
 import nh3
 from lxml import etree, html
@@ -62,19 +64,38 @@ def _fragments(text: str) -> list[etree._Element]:
     return [e for e in wrapper.iter(tag=etree.Element)][1:]
 
 
-def _html_texts(ctx: Ctx) -> Iterator[tuple[etree._Element, list[etree._Element]]]:
-    """Localized texts that contain markup, with their parsed elements (cached per Ctx)."""
-    cached = ctx.__dict__.get("_html")
+# Any tag that is not an allowed one without attributes (``<p>``, ``</li>``,
+# ``<br/>``), or a comment/PI: only such text needs the HTML parser. One
+# C-level regex search instead of a parse for most catalogue text.
+_SUSPECT = re.compile(
+    r"<(?!/?(?:" + "|".join(sorted(nh3.ALLOWED_TAGS, key=len, reverse=True)) + r")\s*/?>)",
+    re.IGNORECASE,
+)
+
+
+# The same test for the tags most catalogue text uses: a cheap first pass.
+_UNCOMMON = re.compile(r"<(?!/?(?:p|ul|ol|li|br|strong|em|b|i|u|span|div)\s*/?>)")
+
+
+def _needs_parse(text: str) -> bool:
+    """False when the markup cannot hold anything the HTML rules report."""
+    return _UNCOMMON.search(text) is not None and _SUSPECT.search(text) is not None
+
+
+_Parsed = list[tuple[etree._Element, list[etree._Element]]]
+
+
+def _html_texts(ctx: Ctx) -> _Parsed:
+    """Localized texts whose markup needs a look, with their parsed elements (once per Ctx)."""
+    cached = ctx.memo.get("html")
     if cached is None:
-        cached = []
-        for el in ctx.el.iter(tag=etree.Element):
-            if el.get("languageCode") is None:
-                continue
+        found: _Parsed = []
+        for el in ctx.localized:
             text = el.text or ""
-            if "<" in text:
-                cached.append((el, _fragments(text)))
-        ctx.__dict__["_html"] = cached
-    yield from cached
+            if "<" in text and _needs_parse(text):
+                found.append((el, _fragments(text)))
+        ctx.memo["html"] = cached = found
+    return cast("_Parsed", cached)
 
 
 def _hit(ctx: Ctx, holder: etree._Element, node: etree._Element, en: str, de: str) -> Hit:

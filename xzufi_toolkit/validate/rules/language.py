@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -20,16 +21,21 @@ _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 def _localized(ctx: Ctx) -> Iterator[tuple[etree._Element, str]]:
     """Elements with a ``languageCode`` attribute, with the attribute's value."""
-    for el in ctx.el.iter(tag=etree.Element):
-        value = el.get("languageCode")
-        if value is not None:
-            yield el, value
+    for el in ctx.localized:
+        yield el, el.get("languageCode") or ""
 
 
-def _code_elements(ctx: Ctx) -> Iterator[tuple[etree._Element, str]]:
-    yield from _localized(ctx)
-    for el in ctx.all("languagecode"):
-        yield el, el.text or ""
+def _code_elements(ctx: Ctx) -> list[tuple[etree._Element, str, bool, str]]:
+    """(element, code, is a BCP 47 shape, normalised code), once per Leistung."""
+    cached = ctx.memo.get("langcodes")
+    if cached is None:
+        pairs = list(_localized(ctx)) + [(el, el.text or "") for el in ctx.all("languagecode")]
+        found: list[tuple[etree._Element, str, bool, str]] = []
+        for el, value in pairs:
+            v = value.strip()
+            found.append((el, v, bool(_BCP47.match(v)), normalize_language(v)))
+        ctx.memo["langcodes"] = cached = found
+    return cast("list[tuple[etree._Element, str, bool, str]]", cached)
 
 
 @rule(
@@ -43,11 +49,11 @@ def german_present(ctx: Ctx) -> Iterator[Hit]:
     """Wherever a localized element (same name, same parent) exists in another
     language, it also exists in German: translations accompany the German master text."""
     groups: dict[tuple[int, str], tuple[etree._Element, set[str]]] = {}
-    for el, value in _localized(ctx):
-        parent = el.getparent()
-        key = (id(parent), local(el))
+    # the attribute-carrying elements come first in _code_elements
+    for el, _, _, norm in _code_elements(ctx)[: len(ctx.localized)]:
+        key = (id(el.getparent()), local(el))  # proxies are kept alive by the Ctx index
         first, langs = groups.setdefault(key, (el, set()))
-        langs.add(normalize_language(value))
+        langs.add(norm)
     for first, langs in groups.values():
         if langs and "de" not in langs:
             others = ", ".join(sorted(x or "(none)" for x in langs))
@@ -70,23 +76,22 @@ def german_present(ctx: Ctx) -> Iterator[Hit]:
 def normalised(ctx: Ctx) -> Iterator[Hit]:
     """Language codes are the bare lower-case primary subtag (``de``, ``en``),
     not ``de-DE`` or ``DE``: consumers compare them as strings."""
-    for el, value in _code_elements(ctx):
-        v = value.strip()
-        if _BCP47.match(v) and v != normalize_language(v):
+    for el, v, shaped, norm in _code_elements(ctx):
+        if shaped and v != norm:
             yield ctx.hit(
                 el,
-                f"language code {v!r} should be written {normalize_language(v)!r}",
-                f"Sprachcode {v!r} sollte {normalize_language(v)!r} lauten",
+                f"language code {v!r} should be written {norm!r}",
+                f"Sprachcode {v!r} sollte {norm!r} lauten",
             )
 
 
 @rule("XZ-LANG-003", Severity.ERROR, "Invalid language code", "Ungültiger Sprachcode", REF)
 def valid_code(ctx: Ctx) -> Iterator[Hit]:
     """A language code has the form of a BCP 47 tag (``de``, ``en``, ``de-DE``)."""
-    for el, value in _code_elements(ctx):
-        if not _BCP47.match(value.strip()):
+    for el, v, shaped, _ in _code_elements(ctx):
+        if not shaped:
             yield ctx.hit(
                 el,
-                f"language code {value.strip()!r} is not a language tag",
-                f"Sprachcode {value.strip()!r} ist kein Sprach-Tag",
+                f"language code {v!r} is not a language tag",
+                f"Sprachcode {v!r} ist kein Sprach-Tag",
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -15,12 +16,18 @@ from xzufi_toolkit.validate.rules.modules import contents, is_blank_html
 REF = "xzufi.md: Rechtsgrundlage = text module 07; citations: § / Art., Abs., Satz, Nr., law"
 
 
-def _legal_texts(ctx: Ctx) -> Iterator[tuple[etree._Element, citations.ParseResult]]:
-    for m in ctx.text_modules.get("07", []):
-        for i in contents(ctx, m):
-            text = i.text or ""
-            if not is_blank_html(text):
-                yield i, citations.parse(text)
+def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]:
+    """Text module 07 contents with their parsed citations (once per Leistung)."""
+    cached = ctx.memo.get("law")
+    if cached is None:
+        cached = [
+            (i, citations.parse(i.text or ""))
+            for m in ctx.text_modules.get("07", [])
+            for i in contents(ctx, m)
+            if not is_blank_html(i.text or "")
+        ]
+        ctx.memo["law"] = cached
+    return cast("list[tuple[etree._Element, citations.ParseResult]]", cached)
 
 
 @rule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ from xzufi_toolkit.validate.registry import rule
 
 REF = "xzufi.md: HyperlinkErweitert (uri), modulUrsprungsportal (uri), linkKostenbildung"
 _URL_ELEMENTS = ("uri", "dateiurl", "copyrighturl")
+_SPACE = re.compile(r"\s")
 
 
 def links(ctx: Ctx) -> Iterator[etree._Element]:
@@ -24,7 +26,7 @@ def links(ctx: Ctx) -> Iterator[etree._Element]:
 
 
 def is_absolute_http(url: str) -> bool:
-    if not url or any(c.isspace() for c in url):
+    if not url or _SPACE.search(url):
         return False
     try:
         parts = urlsplit(url)

@@ -33,7 +33,14 @@ def lang_of(el: etree._Element) -> str | None:
     return value.strip() if value is not None else None
 
 
+# Fast path: some text outside a tag starts with a character that is neither
+# space nor the start of a tag or entity: the content is not blank.
+_VISIBLE = re.compile(r"(?:^|>)\s*[^\s<&]")
+
+
 def is_blank_html(text: str) -> bool:
+    if _VISIBLE.search(text):
+        return False
     return not _SPACE.sub("", _TAGS.sub("", text))
 
 

@@ -1,0 +1,221 @@
+"""Benchmark: ``xzufi validate`` against its floor (bare lxml parse + XSD) and xmlschema.
+
+Generates, into benchmarks/_work/ (git-ignored), 10,000 realistic Leistung
+files of 5-30 KB and a transfer message of 20,000 entries (~250 MB) at
+``--scale 1``, then measures in the same run:
+
+- floor: bare lxml parse + XSD validation of the files (one process);
+- xzufi (library): validate_paths, XSD + all rules (one process);
+- xzufi CLI, --jobs 1 and --jobs 2 (subprocesses, start-up included);
+- xmlschema iter_errors on a sample of the same files (per-file time);
+- the transfer message through the CLI, with the child's peak RSS.
+
+Usage: python benchmarks/bench_validate.py [--scale 0.1] [--xmlschema-sample 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from lxml import etree
+
+from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.validate.api import Options, validate_paths
+from xzufi_toolkit.xzufi.schema import load_schema, schema_path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / "_work"
+BASE = (ROOT / "fixtures" / "valid" / "leistung-99010022001012-2.2.0.xml").read_text("utf-8")
+
+WORDS = (
+    "Aufenthaltserlaubnis Ausländerbehörde Antrag Verlängerung Härte Einzelfall Unterlagen "
+    "Nachweis Pass Lichtbild Krankenversicherung Lebensunterhalt Gebühr Termin persönlich "
+    "Behörde Bundesgebiet Voraussetzungen Erteilung Familiennachzug Integrationskurs "
+    "Erwerbstätigkeit Sozialleistungen Mietvertrag Arbeitsvertrag Identität Ausweisung "
+    "die der und für eine wird Sie Ihre bei nach mit von zur oder nicht auch werden kann"
+).split()
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _module(rng: random.Random, code: str, size: int) -> str:
+    de = "".join(f"&lt;p&gt;{_paragraph(rng, 40)}&lt;/p&gt;" for _ in range(size))
+    en = "".join(f"&lt;p&gt;{_paragraph(rng, 40)}&lt;/p&gt;" for _ in range(size))
+    return (
+        "  <xzufi:modulText>\n    <xzufi:leikaTextmodul>\n"
+        f"      <code>{code}</code>\n    </xzufi:leikaTextmodul>\n"
+        f'    <xzufi:inhalt languageCode="de">{de}</xzufi:inhalt>\n'
+        f'    <xzufi:inhalt languageCode="en">{en}</xzufi:inhalt>\n  </xzufi:modulText>\n'
+    )
+
+
+def leistung(rng: random.Random, i: int) -> str:
+    """One realistic Leistung (5-30 KB): the fixture with more and longer text modules."""
+    target = rng.randint(5_000, 30_000)
+    extra = []
+    size = len(BASE)
+    for code in ("08", "09", "11", "16", "05", "15", "14", "25"):
+        if size >= target:
+            break
+        n = max(1, min(6, (target - size) // 700))
+        m = _module(rng, code, n)
+        extra.append(m)
+        size += len(m.encode("utf-8"))
+    kennung = 1 + i % 999
+    key = f"99010{kennung:03d}001012"
+    text = BASE.replace("test-99010022001012", f"bench-{i}").replace(
+        "<code>99010022001012</code>", f"<code>{key}</code>"
+    )
+    return text.replace("  <xzufi:modulFrist>", "".join(extra) + "  <xzufi:modulFrist>", 1)
+
+
+def generate(n_files: int, n_entries: int) -> tuple[list[Path], Path]:
+    files_dir = WORK / f"files-{n_files}"
+    transfer = WORK / f"transfer-{n_entries}.xml"
+    if not files_dir.is_dir() or len(list(files_dir.glob("*.xml"))) != n_files:
+        shutil.rmtree(files_dir, ignore_errors=True)
+        files_dir.mkdir(parents=True)
+        rng = random.Random(1)
+        for i in range(n_files):
+            (files_dir / f"leistung-{i:05d}.xml").write_text(leistung(rng, i), "utf-8")
+    if not transfer.is_file():
+        rng = random.Random(2)
+        tmp = transfer.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<xzufi:xzufi.transfer xmlns:xzufi="http://xoev.de/schemata/xzufi/2_2_0" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xzufiVersion="2.2.0">\n'
+                "  <xzufi:nachrichtenkopf/>\n"
+            )
+            for i in range(n_entries):
+                body = leistung(rng, i).split("?>\n", 1)[1].split("-->\n", 1)[1]
+                body = body.replace(
+                    ' xmlns:xzufi="http://xoev.de/schemata/xzufi/2_2_0"\n'
+                    '                xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
+                    "",
+                )
+                fh.write("<xzufi:schreibe>" + body + "</xzufi:schreibe>\n")
+            fh.write("</xzufi:xzufi.transfer>\n")
+        tmp.replace(transfer)
+    return sorted(files_dir.glob("*.xml")), transfer
+
+
+def floor(files: list[Path]) -> float:
+    schema = load_schema("2.2.0")
+    parser = xmlsafe.make_parser()
+    t = time.perf_counter()
+    for p in files:
+        root = etree.fromstring(p.read_bytes(), parser)  # noqa: S320  # the floor: bare lxml, safe parser
+        schema.validate(root)
+    return time.perf_counter() - t
+
+
+def library(files: list[Path]) -> float:
+    t = time.perf_counter()
+    report = validate_paths([str(p) for p in files], options=Options())
+    elapsed = time.perf_counter() - t
+    if report.counts["error"]:
+        print(f"  note: generated files gave {report.counts['error']} errors", file=sys.stderr)
+    return elapsed
+
+
+def xmlschema_per_file(files: list[Path]) -> float:
+    import xmlschema
+
+    schema = xmlschema.XMLSchema10(str(schema_path("2.2.0")))
+    t = time.perf_counter()
+    for p in files:
+        for _ in schema.iter_errors(str(p)):
+            pass
+    return (time.perf_counter() - t) / len(files)
+
+
+_CHILD = (
+    "import resource, sys\n"
+    "from xzufi_toolkit.cli.main import main\n"
+    "rc = main(sys.argv[1:])\n"
+    "sys.stderr.write(f'MAXRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "raise SystemExit(rc)\n"
+)
+
+
+def cli(*args: str) -> tuple[float, int]:
+    """Wall time and peak RSS (KB) of one ``xzufi validate`` run in a fresh process."""
+    out = WORK / "report.json"
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, "validate", "-q", "-f", "json", "-o", str(out), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"xzufi validate failed: {proc.stderr}")
+    rss = max(int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("MAXRSS"))
+    return elapsed, rss
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--xmlschema-sample", type=int, default=300)
+    args = ap.parse_args()
+    n_files = max(10, int(10_000 * args.scale))
+    n_entries = max(10, int(20_000 * args.scale))
+    WORK.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    files, transfer = generate(n_files, n_entries)
+    total = sum(p.stat().st_size for p in files)
+    print(
+        f"generated/loaded {len(files)} files ({total / len(files) / 1024:.1f} KB avg, "
+        f"{min(p.stat().st_size for p in files) // 1024}-{max(p.stat().st_size for p in files) // 1024} KB) "
+        f"and a transfer of {n_entries} entries ({transfer.stat().st_size / 2**20:.0f} MB) "
+        f"in {time.perf_counter() - t:.1f}s"
+    )
+    floor(files[:50])  # warm-up: schema compile, page cache
+    t_floor = floor(files)
+    t_lib = library(files)
+    t_cli1, _ = cli(str(files[0].parent))
+    t_cli2, _ = cli("--jobs", "2", str(files[0].parent))
+    sample = files[: min(len(files), args.xmlschema_sample)]
+    per_xs = xmlschema_per_file(sample)
+    t_xs = per_xs * len(files)
+    t_tr, rss_tr = cli(str(transfer))
+
+    rows = [
+        ("bare lxml parse + XSD (floor)", t_floor, "1.00x floor"),
+        ("xzufi validate, library, 1 process", t_lib, f"{t_lib / t_floor:.2f}x floor"),
+        ("xzufi validate CLI --jobs 1", t_cli1, f"{t_cli1 / t_floor:.2f}x floor"),
+        ("xzufi validate CLI --jobs 2", t_cli2, f"{t_cli1 / t_cli2:.2f}x speed-up over --jobs 1"),
+        (
+            f"xmlschema iter_errors (sample {len(sample)}, scaled)",
+            t_xs,
+            f"{t_xs / t_lib:.1f}x slower than xzufi (library)",
+        ),
+    ]
+    print(f"\n{len(files)} files, {total / 2**20:.0f} MB")
+    print(f"| {'run':<46} | {'seconds':>8} | {'ms/file':>8} | ratio")
+    print(f"|{'-' * 48}|{'-' * 10}|{'-' * 10}|{'-' * 40}")
+    for name, secs, ratio in rows:
+        print(f"| {name:<46} | {secs:8.2f} | {secs / len(files) * 1000:8.3f} | {ratio}")
+    size_mb = transfer.stat().st_size / 2**20
+    print(
+        f"\ntransfer message: {n_entries} entries, {size_mb:.0f} MB: {t_tr:.1f}s "
+        f"({size_mb / t_tr:.1f} MB/s), peak RSS {rss_tr / 1024:.0f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
