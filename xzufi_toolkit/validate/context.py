@@ -95,18 +95,12 @@ class Ctx:
     memo: dict[str, object] = field(default_factory=dict)  # per-Leistung results shared by rules
 
     def __post_init__(self) -> None:
-        # One pass: descendants by name, and children by (parent, name). The
-        # index keeps every element proxy alive, so id() of a parent is stable.
+        # One pass over the subtree: descendants by name. The index keeps every
+        # element proxy alive, so id() of an element is stable for this Ctx.
         index: dict[str, list[etree._Element]] = {}
-        children: dict[int, dict[str, list[etree._Element]]] = {}
         for e in self.el.iter(tag=etree.Element):
-            name = local(e)
-            index.setdefault(name, []).append(e)
-            p = e.getparent()
-            if p is not None:
-                children.setdefault(id(p), {}).setdefault(name, []).append(e)
+            index.setdefault(local(e), []).append(e)
         self._index = index
-        self._children = children
 
     def all(self, name: str) -> list[etree._Element]:
         """Every descendant (and self) with this lower-cased local name, in document order."""
@@ -114,8 +108,14 @@ class Ctx:
 
     def kids(self, name: str, parent: etree._Element | None = None) -> list[etree._Element]:
         """Direct children of ``parent`` (default: the Leistung) with this local name."""
-        by_name = self._children.get(id(self.el if parent is None else parent))
-        return by_name.get(name, []) if by_name else []
+        p = self.el if parent is None else parent
+        by_name = self._children.get(id(p))
+        if by_name is None:
+            by_name = {}
+            for c in p:
+                by_name.setdefault(local(c), []).append(c)
+            self._children[id(p)] = by_name
+        return by_name.get(name, [])
 
     def kid(self, name: str, parent: etree._Element | None = None) -> etree._Element | None:
         found = self.kids(name, parent)
