@@ -14,6 +14,7 @@ import datetime
 import io
 import re
 from collections.abc import Callable, Generator
+from contextlib import AbstractContextManager, nullcontext
 from copy import deepcopy
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -54,8 +55,10 @@ __all__ = [
     "Detected",
     "ReadResult",
     "bytes_stream",
+    "compact_xml",
     "detect",
     "leistung_from_element",
+    "open_source",
     "read_leistung",
 ]
 
@@ -77,16 +80,27 @@ _EMPTY_HTML = re.compile(r"(?:\s|&nbsp;|&#160;|\xa0|</?(?:br|p|div|span)\b[^>]*>
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
+_QNAME_PREFIX = re.compile(r"^\s*([A-Za-z_][\w.-]*):[A-Za-z_]")
+
+
 def _compact(el: etree._Element) -> bytes:
-    """Serialize a kept element without layout whitespace (the writer re-indents),
-    so that read → write → read keeps it byte for byte."""
+    """Serialize a kept element on its own: no layout whitespace (the writer
+    re-indents) and no namespace declarations it does not use, so that
+    read → write → read keeps it byte for byte. Prefixes used inside values
+    (``xsi:type="xzufi:…"``) stay declared."""
     copy = deepcopy(el)
     copy.tail = None
+    keep: set[str] = set()
     for node in copy.iter():
         if len(node) and node.text is not None and not node.text.strip():
             node.text = None
         if node is not copy and node.tail is not None and not node.tail.strip():
             node.tail = None
+        for value in [*node.attrib.values(), node.text or ""]:
+            m = _QNAME_PREFIX.match(value)
+            if m:
+                keep.add(m.group(1))
+    etree.cleanup_namespaces(copy, keep_ns_prefixes=sorted(keep))
     return etree.tostring(copy)
 
 
@@ -861,6 +875,11 @@ class _RawBytes(io.RawIOBase):
         return n
 
 
+def compact_xml(el: etree._Element) -> bytes:
+    """An element serialized stably on its own (what the toolkit keeps verbatim)."""
+    return _compact(el)
+
+
 def bytes_stream(data: bytes) -> io.BufferedReader:
     """``data`` as a peekable binary stream, so :mod:`xmlsafe` can scan the prolog
     for a DOCTYPE before a streamed parse."""
@@ -875,17 +894,37 @@ class Detected:
     kind: Literal["leistung", "transfer"]
 
 
+def open_source(
+    source: str | Path | IO[bytes], name: str | None
+) -> AbstractContextManager[IO[bytes]]:
+    """A binary stream for a path (opened here, so it is closed deterministically
+    however the parse ends) or the caller's own stream (left open)."""
+    if not isinstance(source, str | Path):
+        return nullcontext(source)
+    try:
+        return Path(source).open("rb", buffering=_PEEK)  # peek() sees the whole prolog scan
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=name) from None
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except PermissionError:
+        raise InputError("permission denied", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+
+
 def detect(source: str | Path | IO[bytes], *, file: str | None = None) -> Detected:
     """Look at the root element only (streamed: big files are not read whole)."""
     name = file or (str(source) if isinstance(source, str | Path) else None)
-    events = xmlsafe.iterparse(source, events=("start",), file=name)
-    try:
-        _, root = next(events)
-    except StopIteration:
-        raise InputError("no root element", file=name, line=1) from None
-    finally:
-        close = getattr(events, "close", None)  # a generator: stop parsing now
-        if close is not None:
-            close()
+    with open_source(source, name) as stream:
+        events = xmlsafe.iterparse(stream, events=("start",), file=name)
+        try:
+            _, root = next(events)
+        except StopIteration:
+            raise InputError("no root element", file=name, line=1) from None
+        finally:
+            close = getattr(events, "close", None)  # a generator: stop parsing now
+            if close is not None:
+                close()
     version = version_from_namespace(_ns(root), file=name, line=xmlsafe.source_line(root))
     return Detected(version=version, kind="leistung" if local(root) == "leistung" else "transfer")

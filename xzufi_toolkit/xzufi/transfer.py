@@ -28,7 +28,12 @@ from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.model import Leistung, TransferEntry, TransferMessage
-from xzufi_toolkit.xzufi.reader import bytes_stream, leistung_from_element
+from xzufi_toolkit.xzufi.reader import (
+    bytes_stream,
+    compact_xml,
+    leistung_from_element,
+    open_source,
+)
 from xzufi_toolkit.xzufi.versions import (
     SPECS,
     TRANSFER_ROOT,
@@ -171,11 +176,15 @@ class TransferReader:
         )
 
     def _parse(self) -> Iterator[ReadEntry | None]:
+        with open_source(self._source, self.file) as stream:
+            yield from self._walk(stream)
+
+    def _walk(self, stream: IO[bytes]) -> Iterator[ReadEntry | None]:
         depth = 0
         index = 0
         ns = ""
         msg: TransferMessage | None = None
-        for event, el in xmlsafe.iterparse(self._source, events=("start", "end"), file=self.file):
+        for event, el in xmlsafe.iterparse(stream, events=("start", "end"), file=self.file):
             if event == "start":
                 depth += 1
                 if depth == 1:
@@ -215,7 +224,7 @@ class TransferReader:
         """A child of the root has ended: header parts go to ``msg``, entries are read."""
         name = _local(el)
         if el.tag == f"{{{ns}}}nachrichtenkopf":
-            msg.header = etree.tostring(el, with_tail=False)
+            msg.header = compact_xml(el)
         elif el.tag == f"{{{ns}}}transaktionID":
             msg.transaktion_id = el.text or ""
         elif el.tag == f"{{{ns}}}transaktionPosition":
@@ -244,7 +253,7 @@ class TransferReader:
                 object_id=(ident.text or "").strip() if ident is not None else None,
                 index=index,
                 line=line,
-                xml=etree.tostring(el, with_tail=False),
+                xml=compact_xml(el),
             )
             return ReadEntry(entry=entry)
         obj = kids[0] if len(kids) == 1 else None
@@ -274,7 +283,7 @@ class TransferReader:
             object_id=(ident.text or "").strip() if ident is not None else None,
             index=index,
             line=line,
-            xml=etree.tostring(el, with_tail=False),
+            xml=compact_xml(el),
         )
         return ReadEntry(entry=entry)
 
