@@ -104,3 +104,25 @@ def test_invalid_partial_birth_date_is_a_finding() -> None:
         ),
     )
     assert [f.code for f in check_case(broken, today=TODAY)] == ["CASE-DATE-INVALID"]
+
+
+def test_every_emitted_code_has_rule_metadata_docs_and_german_text() -> None:
+    from xzufi_toolkit.case.rules import RULES
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "applications.md").read_text(
+        encoding="utf-8"
+    )
+    seen: set[str] = set()
+    for path in [*CASES, *sorted(fixture_file("cases").glob("*.json"))]:
+        try:
+            _, report = validate_case(path.read_bytes(), today=TODAY, leistung=LEISTUNG)
+        except InputError:
+            continue
+        for f in report:
+            seen.add(f.code)
+            assert f.message_de and f.message_de != f.message, f.code
+            assert f.code in RULES, f.code
+    assert len(seen) >= 19  # the corpora exercise most rules; the rest have unit tests
+    for code in RULES:  # docs list each code, or its suffix after a sibling ("`-EXPULSION`")
+        names = (f"`{code}`", f"`-{code.split('-', 2)[2]}`", f"`-{code.rsplit('-', 1)[1]}`")
+        assert any(name in docs for name in names), code

@@ -73,15 +73,25 @@ class CheckContext:
         *,
         severity: Severity = Severity.ERROR,
         value: Any = None,
+        detail_de: str | None = None,
     ) -> Finding:
+        """A finding at ``path``; German text is the rule's title plus ``detail_de``."""
+        from xzufi_toolkit.case.rules import RULES
+
         text = f"{path}: {message}"
+        meta = RULES.get(code)
+        text_de = f"{path}: {meta.title_de}" if meta and meta.title_de else None
+        if text_de and detail_de:
+            text_de += f" ({detail_de})"
         if self.show_values and value is not None:
             text += f" (value: {value})"
+            text_de = text_de and text_de + f" (Wert: {value})"
         return Finding(
             code=code,
             severity=severity,
             message=text,
             location=Location(file=self.file, json_path=path),
+            message_de=text_de,
         )
 
 
@@ -109,6 +119,8 @@ def _din(case: Case, ctx: CheckContext) -> Iterator[Finding]:
                 path,
                 f"not valid for DIN 91379 data type {datatype.value}: {invalid.describe()}",
                 value=text,
+                detail_de=f"Datentyp {datatype.value}: Zeichen {invalid.code_point} "
+                f"{invalid.name} an Position {invalid.position}",
             )
 
 

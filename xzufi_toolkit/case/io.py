@@ -168,11 +168,16 @@ def _schema_finding(err: ValidationError, *, file: str | None, show_values: bool
         v = ", ".join(str(x) for x in v)
     message = template.format(v=v, k=keyword) + value_text
     jp = json_path(path)
+    code = f"CASE-SCHEMA-{suffix}"
+    from xzufi_toolkit.case.rules import RULES
+
+    meta = RULES.get(code)
     return Finding(
-        code=f"CASE-SCHEMA-{suffix}",
+        code=code,
         severity=Severity.ERROR,
         message=f"{jp}: {message}",
         location=Location(file=file, json_path=jp),
+        message_de=f"{jp}: {meta.title_de}{value_text}" if meta and meta.title_de else None,
     )
 
 

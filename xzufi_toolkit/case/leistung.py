@@ -129,18 +129,21 @@ def _prerequisites(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterato
                 "$.aufenthaltstitel.art",
                 f"prerequisite not met: '{item}' "
                 "(the current title is not an Aufenthaltserlaubnis)",
+                detail_de=item,
             )
         elif kind == "expulsion" and case.erklaerungen.ausweisungsinteresse:
             yield ctx.finding(
                 "CASE-PREREQ-EXPULSION",
                 "$.erklaerungen.ausweisungsinteresse",
                 f"prerequisite not met: '{item}' (an interest in expulsion is declared)",
+                detail_de=item,
             )
         elif kind == "ban" and case.erklaerungen.einreiseUndAufenthaltsverbot:
             yield ctx.finding(
                 "CASE-PREREQ-ENTRY-BAN",
                 "$.erklaerungen.einreiseUndAufenthaltsverbot",
                 f"prerequisite not met: '{item}' (an entry and residence ban is declared)",
+                detail_de=item,
             )
         elif kind is None:
             open_items += 1
@@ -151,6 +154,7 @@ def _prerequisites(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterato
             f"{open_items} of {len(items)} prerequisites of module 09 need the authority's "
             "assessment; the case data cannot decide them",
             severity=Severity.INFO,
+            detail_de=f"{open_items} von {len(items)}",
         )
 
 
@@ -173,6 +177,7 @@ def _documents(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Fi
                 "$.unterlagen",
                 f"required document '{item}' has no evidence type; check it by hand",
                 severity=Severity.INFO,
+                detail_de=item,
             )
         elif code == "05" and not case.lebensunterhalt.reglementierterBeruf:
             continue  # the licence to practise is required for regulated professions only
@@ -182,6 +187,7 @@ def _documents(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Fi
                 f"$.unterlagen[{enclosed[code]}]",
                 f"required document enclosed: '{item}'",
                 severity=Severity.INFO,
+                detail_de=item,
             )
         else:
             yield ctx.finding(
@@ -189,6 +195,7 @@ def _documents(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Fi
                 "$.unterlagen",
                 f"required document missing: '{item}' (evidence type {code})",
                 severity=Severity.WARNING,
+                detail_de=f"{item}; Nachweisart {code}",
             )
 
 
@@ -220,13 +227,15 @@ def _fee(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Finding]
             "$.lebensunterhalt",
             "no fee: exempt because SGB II/XII benefits are received (cost module)",
             severity=Severity.INFO,
+            detail_de="gebührenfrei wegen Leistungen nach SGB II/XII",
         )
         return
     youngest, oldest = age_at(case.antragsteller.geburt.datum, case.datum)
     amount: Decimal | None = regular.amount
-    reason = "adult on the application date"
+    reason, reason_de = "adult on the application date", "volljährig am Antragstag"
     if reduced is not None and oldest < 18:
         amount, reason = reduced.amount, "minor on the application date"
+        reason_de = "minderjährig am Antragstag"
     elif reduced is not None and youngest < 18:
         yield ctx.finding(
             "CASE-FEE-UNDECIDED",
@@ -241,6 +250,7 @@ def _fee(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Finding]
         "$.datum",
         f"fee due: {amount} {regular.currency or 'EUR'} ({reason}, cost module)",
         severity=Severity.INFO,
+        detail_de=f"{amount} {regular.currency or 'EUR'}, {reason_de}",
     )
 
 
@@ -266,6 +276,7 @@ def _duration(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Fin
             "$.antrag.beantragteDauerMonate",
             f"requested validity is longer than the maximum of {longest} months (Frist module)",
             value=case.antrag.beantragteDauerMonate,
+            detail_de=f"höchstens {longest} Monate",
         )
 
 
