@@ -85,3 +85,23 @@ def test_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     assert main(["import-portal", str(tmp_path / "nope.pdf"), "-o", str(tmp_path / "x")]) == 1
+
+
+def test_finding_codes_are_registered_and_documented() -> None:
+    """Every IMP- code the import emits has rule metadata and a row in docs/import.md."""
+    import re
+
+    from xzufi_toolkit.portal_import import RULES
+
+    root = Path(__file__).resolve().parent.parent
+    source = "".join(
+        p.read_text("utf-8")
+        for p in (root / "xzufi_toolkit" / "portal_import").glob("*.py")
+        if p.name != "__init__.py"  # where RULES itself lists them
+    )
+    emitted = set(re.findall(r'"(IMP-[A-Z-]+)"', source))
+    registered = {r.code for r in RULES}
+    assert emitted == registered
+    docs = (root / "docs" / "import.md").read_text("utf-8")
+    documented = set(re.findall(r"^\| `(IMP-[A-Z-]+)` \|", docs, re.M))
+    assert documented == registered
