@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -39,11 +40,15 @@ def key_value(el: etree._Element) -> str:
 
 
 def valid_keys(ctx: Ctx) -> list[tuple[etree._Element, str]]:
-    out = []
-    for el in key_elements(ctx):
-        if leika.is_valid(key_value(el)):
-            out.append((el, leika.compact(key_value(el))))
-    return out
+    """Well-formed keys with their compact form (once per Leistung)."""
+    cached = ctx.memo.get("keys")
+    if cached is None:
+        found: list[tuple[etree._Element, str]] = []
+        for el in key_elements(ctx):
+            if leika.is_valid(key_value(el)):
+                found.append((el, leika.compact(key_value(el))))
+        ctx.memo["keys"] = cached = found
+    return cast("list[tuple[etree._Element, str]]", cached)
 
 
 def structure(ctx: Ctx) -> tuple[etree._Element | None, str | None]:
@@ -52,9 +57,7 @@ def structure(ctx: Ctx) -> tuple[etree._Element | None, str | None]:
     if s is None:
         return None, None
     xsi = s.get(XSI_TYPE)
-    if not xsi:
-        return s, None
-    return s, STRUCTURE_KINDS.get(xsi.rpartition(":")[2].lower())
+    return s, STRUCTURE_KINDS.get(xsi.rpartition(":")[2].lower()) if xsi else None
 
 
 def _struct_code(ctx: Ctx, s: etree._Element, *names: str) -> tuple[etree._Element | None, str]:
