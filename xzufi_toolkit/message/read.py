@@ -54,9 +54,30 @@ class _Reader:
 
     def __init__(self, file: str | None) -> None:
         self.file = file
+        # children by tag, built once per parent: ElementPath's find() parses its
+        # path argument on every call and was most of the mapping time
+        self._index: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+
+    def all(
+        self, parent: etree._Element, name: str, *, qualified: bool = True
+    ) -> list[etree._Element]:
+        kids = self._index.get(parent)
+        if kids is None:
+            kids = {}
+            for el in parent:
+                if isinstance(el.tag, str):
+                    kids.setdefault(el.tag, []).append(el)
+            self._index[parent] = kids
+        return kids.get(_q(name) if qualified else name, [])
+
+    def first(
+        self, parent: etree._Element, name: str, *, qualified: bool = True
+    ) -> etree._Element | None:
+        found = self.all(parent, name, qualified=qualified)
+        return found[0] if found else None
 
     def child(self, parent: etree._Element, name: str, *, qualified: bool = True) -> etree._Element:
-        el = parent.find(_q(name) if qualified else name)
+        el = self.first(parent, name, qualified=qualified)
         if el is None:  # pragma: no cover - the XSD guarantees required elements
             raise InputError(
                 f"element {name} missing", file=self.file, line=xmlsafe.source_line(parent)
@@ -67,7 +88,7 @@ class _Reader:
         return self.child(parent, name, qualified=qualified).text or ""
 
     def opt(self, parent: etree._Element, name: str) -> str | None:
-        el = parent.find(_q(name))
+        el = self.first(parent, name)
         return None if el is None else el.text or ""
 
     def token(self, parent: etree._Element, name: str, *, qualified: bool = True) -> str:
@@ -97,7 +118,7 @@ class _Reader:
         return self.date_el(self.child(parent, name))
 
     def opt_date(self, parent: etree._Element, name: str) -> dt.date | None:
-        el = parent.find(_q(name))
+        el = self.first(parent, name)
         return None if el is None else self.date_el(el)
 
     def partial_date(self, parent: etree._Element) -> str:
@@ -116,10 +137,10 @@ class _Reader:
             raise self._fail(el, "time stamp outside the supported range") from None
 
     def name(self, parent: etree._Element, tag: str) -> str | None:
-        el = parent.find(_q(tag))
+        el = self.first(parent, tag)
         if el is None:
             return None
-        inner = el.find(_q("name"))
+        inner = self.first(el, "name")
         return None if inner is None else inner.text or ""
 
 
@@ -152,9 +173,9 @@ def _person(r: _Reader, root: etree._Element) -> Antragsteller:
     n = r.child(p, "nameNatuerlichePerson")
     g = r.child(p, "geburt")
     adr = r.child(p, "anschrift.inland")
-    staat = g.find(_q("geburtsortStaat"))
+    staat = r.first(g, "geburtsortStaat")
     contacts: dict[str, str] = {}
-    for kom in p.findall(_q("erreichbarkeit")):
+    for kom in r.all(p, "erreichbarkeit"):
         kind = "email" if r.code(kom, "kanal") == "01" else "telefon"
         contacts.setdefault(kind, r.text(kom, "kennung"))
     familienname = r.name(n, "familienname")
@@ -172,7 +193,7 @@ def _person(r: _Reader, root: etree._Element) -> Antragsteller:
             staat=None if staat is None else r.token(staat, "code", qualified=False),
         ),
         staatsangehoerigkeiten=tuple(
-            r.token(s, "code", qualified=False) for s in p.findall(_q("staatsangehoerigkeit"))
+            r.token(s, "code", qualified=False) for s in r.all(p, "staatsangehoerigkeit")
         ),
         familienstand=r.code(p, "familienstand"),
         anschrift=Anschrift(
@@ -271,11 +292,11 @@ def message_from_tree(tree: etree._ElementTree, *, file: str | None = None) -> M
             ausweisungsinteresse=r.bool(erkl, "ausweisungsinteresse"),
             einreiseUndAufenthaltsverbot=r.bool(erkl, "einreiseUndAufenthaltsverbot"),
         ),
-        unterlagen=tuple(_unterlage(r, el) for el in root.findall(_q("nachweis"))),
+        unterlagen=tuple(_unterlage(r, el) for el in r.all(root, "nachweis")),
         ort=r.text(antrag, "antragsort"),
         datum=r.date(antrag, "antragsdatum"),
     )
-    summary_el = root.find(_q("zusammenfassung"))
+    summary_el = r.first(root, "zusammenfassung")
     summary = None
     if summary_el is not None:
         summary = SummaryDocument(
