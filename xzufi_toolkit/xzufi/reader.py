@@ -326,7 +326,7 @@ class _Reader:
     def localized(self, el: etree._Element, *, html: bool = False) -> LocalizedText | None:
         lang = self.language(el, el.get("languageCode"))
         value = el.text or ""
-        if html and not _EMPTY_HTML.sub("", value):
+        if html and _EMPTY_HTML.fullmatch(value):
             self.note(
                 "XZ-N002",
                 Severity.WARNING,
