@@ -236,3 +236,21 @@ def test_any_input_reads_or_raises_input_error(data: bytes) -> None:
 def test_amount_notation() -> None:
     costs, _ = parse_costs((Block("p", ("1,000.00 euros",)),), 1)
     assert costs[0].amount == Decimal("1000.00")
+
+
+def test_label_word_continuing_a_sentence_is_text() -> None:
+    text = (
+        "Leistungsschlüssel 99010022001012\n"
+        "Leistungsbezeichnung Name\n"
+        "Typisierung 2/3\n\n"
+        "Volltext Für den Antrag fallen\n"
+        "Kosten an, die unten stehen.\n\n"
+        "Kosten Die Gebühr beträgt 100 Euro.\n"
+    )
+    result = read_export(text.encode(), name="t.txt")
+    volltext = result.sections["volltext"].blocks
+    assert volltext[0].items == ("Für den Antrag fallen Kosten an, die unten stehen.",)
+    assert [(c.kind, c.amount) for c in result.costs] == [("fix", Decimal(100))]
+    assert [(f.code, f.location.line) for f in result.findings if f.code != "IMP-MISSING"] == [
+        ("IMP-LABEL-IN-TEXT", 6)
+    ]

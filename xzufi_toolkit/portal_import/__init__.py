@@ -38,6 +38,8 @@ RULES: tuple[RuleMeta, ...] = (
              "Wert eines Feldes nicht verstanden und weggelassen", Severity.WARNING),
     RuleMeta("IMP-DUPLICATE", "A section appears twice; its text was added to the first",
              "Ein Abschnitt kommt doppelt vor; sein Text wurde angehängt", Severity.WARNING),
+    RuleMeta("IMP-LABEL-IN-TEXT", "A label word inside running text was kept as text",
+             "Ein Label-Wort im Fließtext wurde als Text behalten", Severity.INFO),
     RuleMeta("IMP-DISPLACED", "A value was taken from the other column of the layout",
              "Ein Wert wurde aus der anderen Spalte übernommen", Severity.INFO),
     RuleMeta("IMP-REPAIRED", "Text extraction damage repaired",

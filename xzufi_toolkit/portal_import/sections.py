@@ -195,16 +195,16 @@ class _Unit:
 def split_sections(lines: list[Line], *, name: str) -> tuple[list[Entry], list[Finding]]:
     """The labelled sections in document order, displaced values given back to their fields."""
     lines = _join_broken_labels(lines)
+    labels, findings = _label_lines(lines, name=name)
     entries: list[Entry] = []
     orphans: list[list[Line]] = []  # paragraphs outside any section
     seen: dict[str, Entry] = {}
-    findings: list[Finding] = []
     current: Entry | None = None
     # A short field takes the lines right under its label until a blank line;
     # after that, text is outside every section until the next label.
     open_field = False
-    for line in lines:
-        match = None if line.blank else _match_label(line.text)
+    for i, line in enumerate(lines):
+        match = labels.get(i)
         if match is not None:
             spec, inline = match
             if spec.key in seen:
@@ -250,6 +250,54 @@ def split_sections(lines: list[Line], *, name: str) -> tuple[list[Entry], list[F
     units = [_Unit(p) for p in orphans if p]
     findings.extend(_place_displaced(entries, units, name=name))
     return entries, findings
+
+
+_RUNS_ON = re.compile(r"[^.:!?;)\]]$")
+
+
+def _label_lines(
+    lines: list[Line], *, name: str
+) -> tuple[dict[int, tuple[LabelSpec, str]], list[Finding]]:
+    """The lines that are labels (by index), and findings for label words kept as text.
+
+    German body text may start a line with a label word ("Kosten von 100 Euro
+    …"). When a label occurs more than once, an occurrence that continues a
+    sentence running on from the line above is text, not a label, as long as
+    another occurrence is left to be the label.
+    """
+    found: dict[int, tuple[LabelSpec, str]] = {}
+    for i, line in enumerate(lines):
+        match = None if line.blank else _match_label(line.text)
+        if match is not None:
+            found[i] = match
+    by_key: dict[str, list[int]] = {}
+    for i, (spec, _) in found.items():
+        by_key.setdefault(spec.key, []).append(i)
+    findings: list[Finding] = []
+    for key, places in by_key.items():
+        if len(places) < 2:
+            continue
+        for i in list(places):
+            # The text above: a line of text, or the value beside a label.
+            above = "" if i == 0 else lines[i - 1].text
+            if i - 1 in found:
+                above = found[i - 1][1]
+            runs_on = _RUNS_ON.search(above.rstrip()) is not None
+            if runs_on and len(places) > 1:
+                places.remove(i)
+                del found[i]
+                findings.append(
+                    Finding(
+                        "IMP-LABEL-IN-TEXT",
+                        Severity.INFO,
+                        f"a line starting with the label {spec_of(key).label!r} continues "
+                        "a sentence: kept as text",
+                        Location(file=name, line=lines[i].no),
+                        f"eine Zeile, die mit {spec_of(key).label!r} beginnt, setzt einen "
+                        "Satz fort: als Text behalten",
+                    )
+                )
+    return found, findings
 
 
 def _ends_unit(paragraph: list[Line], line: Line) -> bool:
@@ -337,5 +385,5 @@ def _align(slots: list[Entry], units: list[_Unit]) -> dict[int, int]:
     return result
 
 
-def spec(key: str) -> LabelSpec:
+def spec_of(key: str) -> LabelSpec:
     return _BY_KEY[key]
