@@ -216,6 +216,13 @@ def test_sanitize_allow_list() -> None:
     assert "<p><strong>Heading</strong></p>" in clean
 
 
+def test_hostile_language_code_cannot_break_out_of_its_attribute() -> None:
+    doc = _doc(render_page(_hostile("<p>text</p>", lang='en" onmouseover="alert(1)')))
+    body = doc.find("body")
+    assert not [el for el in body.iter() if any(a.startswith("on") for a in el.attrib)]
+    assert {el.get("lang") for el in body.iter() if el.get("lang")} == {"und"}
+
+
 def test_hostile_module_cannot_break_the_page() -> None:
     doc = _doc(render_page(_hostile(HOSTILE)))
     body = doc.find("body")

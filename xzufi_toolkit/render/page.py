@@ -44,6 +44,7 @@ _SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 _HEADING_OPEN = re.compile(r"<h[1-6](\s[^>]*)?>", re.I)
 _HEADING_CLOSE = re.compile(r"</h[1-6]\s*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
+_LANG_TAG = re.compile(r"[a-z]{2,8}")
 
 
 def sanitize_html(fragment: str) -> str:
@@ -207,7 +208,9 @@ def _pick(texts: list[LocalizedText], lang: str) -> _Text | None:
     for fallback in (*LANGUAGES, *(normalize_language(t.language) for t in usable)):
         for t in usable:
             if normalize_language(t.language) == fallback:
-                return _Text(t.text, fallback)
+                # The code goes into a lang attribute: only a language subtag
+                # passes, anything else is "und" (undetermined, BCP 47).
+                return _Text(t.text, fallback if _LANG_TAG.fullmatch(fallback) else "und")
     return None
 
 
