@@ -30,7 +30,7 @@ from xzufi_toolkit.validate.api import Options, validate_paths
 from xzufi_toolkit.xzufi.schema import load_schema, schema_path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "benchmarks" / "_work"
+WORK = ROOT / "benchmarks" / "_work" / "validate"  # own folder: other benchmarks share _work
 BASE = (ROOT / "fixtures" / "valid" / "leistung-99010022001012-2.2.0.xml").read_text("utf-8")
 
 WORDS = [
