@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Finding, Location, Severity
-from xzufi_toolkit.portal_import.sections import LABELS, Entry, split_sections
+from xzufi_toolkit.portal_import.sections import Entry, spec_of, split_sections
 from xzufi_toolkit.portal_import.text import clean_lines, extract_text
 from xzufi_toolkit.portal_import.values import (
     Block,
@@ -166,7 +166,7 @@ class _Reader:
         by_key = {e.spec.key: e for e in entries}
         for key in EXPECTED:
             if key not in by_key:
-                label = next(s.label for s in LABELS if s.key == key)
+                label = spec_of(key).label
                 self.finding(
                     "IMP-MISSING",
                     Severity.WARNING,
@@ -183,15 +183,15 @@ class _Reader:
                 handler(entry)
             else:
                 self._text(entry)
-        for key, line in (("schluessel", None), ("bezeichnung", None)):
-            if (key == "schluessel" and not r.keys) or (key == "bezeichnung" and not r.title):
-                label = next(s.label for s in LABELS if s.key == key)
+        for key, present in (("schluessel", bool(r.keys)), ("bezeichnung", bool(r.title))):
+            if not present:
+                label = spec_of(key).label
                 self.finding(
                     "IMP-REQUIRED",
                     Severity.ERROR,
-                    r.lines.get(key, line),
+                    r.lines.get(key),
                     f"{label} is missing or empty: a Leistung cannot be written without it",
-                    f"{label} fehlt oder ist leer: ohne ihn kann keine Leistung entstehen",
+                    f"{label} fehlt oder ist leer: ohne diesen Wert entsteht keine Leistung",
                 )
 
     # -- short fields ---------------------------------------------------
