@@ -83,6 +83,16 @@ def test_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     assert src.read_bytes() == SEED.read_bytes()
 
 
+def test_report_may_not_overwrite_input_or_output(tmp_path: Path) -> None:
+    src = tmp_path / "seed.txt"
+    src.write_bytes(SEED.read_bytes())
+    out = tmp_path / "l.xml"
+    assert main(["import-portal", str(src), "-o", str(out), "--report", str(src)]) == 2
+    assert main(["import-portal", str(src), "-o", str(out), "--report", str(out)]) == 2
+    assert src.read_bytes() == SEED.read_bytes()
+    assert not out.exists()
+
+
 def test_missing_file(tmp_path: Path) -> None:
     assert main(["import-portal", str(tmp_path / "nope.pdf"), "-o", str(tmp_path / "x")]) == 1
 

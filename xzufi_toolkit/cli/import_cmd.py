@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from xzufi_toolkit.cli.common import read_input, write_output
 from xzufi_toolkit.cli.report_options import exit_code, resolve_format, resolve_lang
+from xzufi_toolkit.errors import UsageError
 
 __all__ = ["register"]
 
@@ -58,11 +60,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xzufi_toolkit.atomicio import write_text_atomic
+    from xzufi_toolkit.atomicio import ensure_not_input, write_text_atomic
     from xzufi_toolkit.findings import Report, Severity
     from xzufi_toolkit.portal_import import RULES, import_portal
     from xzufi_toolkit.reporters import render
 
+    if args.report:
+        ensure_not_input(args.report, *[f for f in (args.file, args.output) if f != "-"])
+        if args.output != "-" and Path(args.report).resolve() == Path(args.output).resolve():
+            raise UsageError("--report and -o name the same file", file=args.report)
     data, name = read_input(args.file)
     result = import_portal(data, name=name, version=args.xzufi_version)
     if result.xml is not None:
