@@ -254,3 +254,52 @@ def test_label_word_continuing_a_sentence_is_text() -> None:
     assert [(f.code, f.location.line) for f in result.findings if f.code != "IMP-MISSING"] == [
         ("IMP-LABEL-IN-TEXT", 6)
     ]
+
+
+_LOWER = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=1, max_size=11)
+_SENTENCE = st.lists(_LOWER, min_size=2, max_size=14).map(lambda w: " ".join(w).capitalize() + ".")
+_TEXT_BLOCK = st.one_of(
+    st.lists(_SENTENCE, min_size=1, max_size=3).map(lambda s: Block("p", (" ".join(s),))),
+    st.lists(st.lists(_LOWER, min_size=1, max_size=9).map(" ".join), min_size=1, max_size=4).map(
+        lambda items: Block("ul", tuple(items))
+    ),
+)
+
+
+def _layout(label: str, blocks: list[Block], width: int) -> str:
+    """A text section as the portal export lays it out: wrapped, "•" bullets, blank lines."""
+    import textwrap
+
+    paragraphs = []
+    for block in blocks:
+        if block.kind == "p":
+            paragraphs.append(textwrap.wrap(block.items[0], width))
+        else:
+            lines = []
+            for item in block.items:
+                wrapped = textwrap.wrap(item, width - 2)
+                lines += ["• " + wrapped[0], *wrapped[1:]]
+            paragraphs.append(lines)
+    paragraphs[0][0] = f"{label} {paragraphs[0][0]}"
+    return "\n\n".join("\n".join(p) for p in paragraphs)
+
+
+def _merge_lists(blocks: list[Block]) -> tuple[Block, ...]:
+    """Adjacent lists read back as one (the export shows no boundary between them)."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and block.kind == "ul" and out[-1].kind == "ul":
+            out[-1] = Block("ul", out[-1].items + block.items)
+        else:
+            out.append(block)
+    return tuple(out)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_TEXT_BLOCK, min_size=1, max_size=5), st.integers(30, 70))
+def test_text_section_layout_reads_back(blocks: list[Block], width: int) -> None:
+    """Paragraphs and lists wrapped at any column width come back as they were."""
+    head = "Leistungsschlüssel 99010022001012\nLeistungsbezeichnung Name\n\n"
+    text = head + _layout("Volltext", blocks, width) + "\n\nHinweise Ende.\n"
+    result = read_export(text.encode(), name="gen.txt")
+    assert result.sections["volltext"].blocks == _merge_lists(blocks)
