@@ -199,7 +199,7 @@ def _check(args: argparse.Namespace, path: str) -> tuple[Case | None, Report]:
     from xzufi_toolkit.case.validate import validate_case
     from xzufi_toolkit.cli.common import read_input
 
-    leistung = _leistung(args)  # a broken --leistung is a usage-level error, raised here
+    leistung = _leistung(args)  # an unreadable --leistung file stops the run (InputError)
     try:
         data, name = read_input(path)
         return validate_case(
