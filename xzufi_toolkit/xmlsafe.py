@@ -206,6 +206,24 @@ def parse_file(
     return parse_bytes(data, file=name, limits=limits, base_url=str(p.resolve()))
 
 
+class _Prefixed:
+    """A stream without ``peek``: its head is read once for the prolog scan and
+    handed out again before the rest."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.head = stream.read(_PROLOG_SCAN)
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self._pos < len(self.head):
+            end = len(self.head) if size < 0 else min(len(self.head), self._pos + size)
+            chunk = self.head[self._pos : end]
+            self._pos = end
+            return chunk
+        return self._stream.read(size)
+
+
 def iterparse(
     source: str | Path | IO[bytes],
     *,
@@ -216,20 +234,37 @@ def iterparse(
     """Stream a document with the same safe settings as :func:`parse_bytes`.
 
     The caller clears elements it is done with to keep memory flat. Syntax
-    errors surface as :class:`InputError` with the line.
+    errors surface as :class:`InputError` with the line. A file given by path
+    is opened here and closed however the iteration ends (exhausted, error,
+    ``close()``); a stream stays the caller's.
     """
     name = file or (str(source) if isinstance(source, str | Path) else None)
     if isinstance(source, str | Path):
         try:
-            with Path(source).open("rb") as fh:
-                head = fh.read(_PROLOG_SCAN)
+            # the buffer lets peek() see the whole prolog scan window; opened outside
+            # the with-block so that only open() errors become "cannot read file"
+            fh = Path(source).open("rb", buffering=_PROLOG_SCAN)  # noqa: SIM115
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+        with fh:
+            yield from _iterparse_stream(fh, events, tag, name)
+        return
+    yield from _iterparse_stream(source, events, tag, name)
+
+
+def _iterparse_stream(
+    stream: IO[bytes], events: tuple[str, ...], tag: str | None, name: str | None
+) -> Iterator[tuple[str, etree._Element]]:
+    readable: IO[bytes] | _Prefixed
+    if hasattr(stream, "peek"):
+        head = stream.peek(_PROLOG_SCAN)[:_PROLOG_SCAN]
+        readable = stream
     else:
-        head = source.peek(_PROLOG_SCAN) if hasattr(source, "peek") else b""
+        readable = _Prefixed(stream)
+        head = readable.head
     check_prolog(head, file=name)
     context = etree.iterparse(
-        source if not isinstance(source, Path) else str(source),
+        readable,  # lxml reads any object with read()
         events=events,
         tag=tag,
         resolve_entities=False,
