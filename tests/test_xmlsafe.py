@@ -153,3 +153,45 @@ def test_parse_file_resolves_relative_schema_includes(tmp_path: Path) -> None:
 
     schema = etree.XMLSchema(xmlsafe.parse_file(tmp_path / "main.xsd"))
     assert schema.validate(xmlsafe.parse_bytes(b"<a>x</a>"))
+
+
+def test_stopping_a_streamed_parse_early_closes_the_file() -> None:
+    """filterwarnings=error turns a leaked file handle (ResourceWarning) into a failure."""
+    import gc
+
+    from xzufi_toolkit.xzufi import default_transfer_path
+
+    events = xmlsafe.iterparse(default_transfer_path(), events=("start",))
+    next(events)
+    close = getattr(events, "close", None)
+    assert close is not None
+    close()
+    del events
+    gc.collect()
+    with pytest.raises(errors.InputError):
+        for _ in open_transfer(BAD / "transfer-truncated.xml"):
+            pass
+    gc.collect()
+
+
+class _NoPeek:
+    """A stream that only has read(): the prolog scan must still see a DOCTYPE."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self._buf = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._buf.read(size)
+
+
+def test_streams_without_peek_are_scanned_too() -> None:
+    data = (BAD / "doctype-plain.xml").read_bytes()
+    with pytest.raises(errors.UnsafeXmlError):
+        list(xmlsafe.iterparse(_NoPeek(data)))  # type: ignore[arg-type]  # duck-typed stream
+    from xzufi_toolkit.xzufi import default_transfer_path
+
+    good = default_transfer_path().read_bytes()
+    ends = [el for _, el in xmlsafe.iterparse(_NoPeek(good))]  # type: ignore[arg-type]  # duck-typed stream
+    assert len(ends) > 100

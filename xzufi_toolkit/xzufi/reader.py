@@ -14,7 +14,6 @@ import datetime
 import io
 import re
 from collections.abc import Callable, Generator
-from contextlib import AbstractContextManager, nullcontext
 from copy import deepcopy
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -58,7 +57,6 @@ __all__ = [
     "compact_xml",
     "detect",
     "leistung_from_element",
-    "open_source",
     "read_leistung",
 ]
 
@@ -894,37 +892,17 @@ class Detected:
     kind: Literal["leistung", "transfer"]
 
 
-def open_source(
-    source: str | Path | IO[bytes], name: str | None
-) -> AbstractContextManager[IO[bytes]]:
-    """A binary stream for a path (opened here, so it is closed deterministically
-    however the parse ends) or the caller's own stream (left open)."""
-    if not isinstance(source, str | Path):
-        return nullcontext(source)
-    try:
-        return Path(source).open("rb", buffering=_PEEK)  # peek() sees the whole prolog scan
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=name) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
-    except PermissionError:
-        raise InputError("permission denied", file=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
-
-
 def detect(source: str | Path | IO[bytes], *, file: str | None = None) -> Detected:
     """Look at the root element only (streamed: big files are not read whole)."""
     name = file or (str(source) if isinstance(source, str | Path) else None)
-    with open_source(source, name) as stream:
-        events = xmlsafe.iterparse(stream, events=("start",), file=name)
-        try:
-            _, root = next(events)
-        except StopIteration:
-            raise InputError("no root element", file=name, line=1) from None
-        finally:
-            close = getattr(events, "close", None)  # a generator: stop parsing now
-            if close is not None:
-                close()
+    events = xmlsafe.iterparse(source, events=("start",), file=name)
+    try:
+        _, root = next(events)
+    except StopIteration:
+        raise InputError("no root element", file=name, line=1) from None
+    finally:
+        close = getattr(events, "close", None)  # a generator: stop parsing (closes the file)
+        if close is not None:
+            close()
     version = version_from_namespace(_ns(root), file=name, line=xmlsafe.source_line(root))
     return Detected(version=version, kind="leistung" if local(root) == "leistung" else "transfer")

@@ -32,7 +32,6 @@ from xzufi_toolkit.xzufi.reader import (
     bytes_stream,
     compact_xml,
     leistung_from_element,
-    open_source,
 )
 from xzufi_toolkit.xzufi.versions import (
     SPECS,
@@ -176,15 +175,11 @@ class TransferReader:
         )
 
     def _parse(self) -> Iterator[ReadEntry | None]:
-        with open_source(self._source, self.file) as stream:
-            yield from self._walk(stream)
-
-    def _walk(self, stream: IO[bytes]) -> Iterator[ReadEntry | None]:
         depth = 0
         index = 0
         ns = ""
         msg: TransferMessage | None = None
-        for event, el in xmlsafe.iterparse(stream, events=("start", "end"), file=self.file):
+        for event, el in xmlsafe.iterparse(self._source, events=("start", "end"), file=self.file):
             if event == "start":
                 depth += 1
                 if depth == 1:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
@@ -323,40 +323,29 @@ class _Writer:
 
     def merged_duration(self, modules: Sequence[DurationModule], what: str) -> list[DurationModule]:
         chosen = self._single(modules, what)
-        if len(chosen) < len(modules):
-            first = chosen[0]
-            merged = DurationModule(
-                access_channel=first.access_channel,
-                position=first.position,
-                id=first.id,
-                secondary_ids=first.secondary_ids,
-                validity=first.validity,
-                extras=first.extras,
+        if len(chosen) == len(modules):
+            return chosen
+        return [
+            replace(
+                chosen[0],
                 items=[i for m in modules for i in m.items],
                 description=_merge_languages([m.description for m in modules]),
                 links=[lk for m in modules for lk in m.links],
             )
-            return [merged]
-        return chosen
+        ]
 
     def merged_costs(self, modules: Sequence[CostModule]) -> list[CostModule]:
         chosen = self._single(modules, "modulKosten")
-        if len(chosen) < len(modules):
-            first = chosen[0]
-            return [
-                CostModule(
-                    access_channel=first.access_channel,
-                    position=first.position,
-                    id=first.id,
-                    secondary_ids=first.secondary_ids,
-                    validity=first.validity,
-                    extras=first.extras,
-                    costs=[c for m in modules for c in m.costs],
-                    description=_merge_languages([m.description for m in modules]),
-                    links=[lk for m in modules for lk in m.links],
-                )
-            ]
-        return chosen
+        if len(chosen) == len(modules):
+            return chosen
+        return [
+            replace(
+                chosen[0],
+                costs=[c for m in modules for c in m.costs],
+                description=_merge_languages([m.description for m in modules]),
+                links=[lk for m in modules for lk in m.links],
+            )
+        ]
 
     # -- the Leistung -----------------------------------------------------
 
