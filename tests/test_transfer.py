@@ -213,3 +213,18 @@ def test_writer_must_be_entered() -> None:
     writer = TransferWriter(io.BytesIO(), TransferMessage(version="2.3.1"))
     with pytest.raises(RuntimeError):
         writer.write_leistung(load_default())
+
+
+def test_whole_message_helpers() -> None:
+    from xzufi_toolkit.xzufi import read_transfer, write_transfer
+
+    result = read_transfer(default_transfer_path())
+    assert result.findings == []
+    assert [e.index for e in result.message.entries] == [0, 1, 2]
+    out = write_transfer(result.message)
+    assert out.version == "2.3.1" and out.findings == []
+    assert out.data == default_transfer_path().read_bytes()
+    down = write_transfer(result.message, "2.2.0")
+    assert down.version == "2.2.0" and {f.code for f in down.findings} == {"XZ-C001", "XZ-C002"}
+    messy = read_transfer(MESSY / "transfer-variants.xml")
+    assert sorted(f.code for f in messy.findings) == ["XZ-N001", "XZ-N004", "XZ-N008"]

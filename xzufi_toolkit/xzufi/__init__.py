@@ -12,12 +12,15 @@ Reading
         ``.frame() -> TransferMessage`` (root attributes, ``nachrichtenkopf``);
         iterating yields ``ReadEntry(entry: TransferEntry, findings)`` in
         constant memory, each entry with ``index`` and ``line``.
+    ``read_transfer(source) -> TransferResult(message, findings)``: a small
+        message whole, entries in ``message.entries``.
 Writing
     ``write_leistung(leistung, version) -> WriteResult(data, version, findings)``
         ``findings``: what the target version cannot hold (``XZ-C0xx``).
     ``leistung_element(leistung, version) -> (lxml element, findings)``
     ``TransferWriter(binary_stream, message, version)`` context manager:
         ``.write(entry)``, ``.write_leistung(leistung)``, ``.findings``.
+    ``write_transfer(message, version=None) -> WriteResult``: a message whole.
 Schemas
     ``load_schema(version, schema_dir=None)`` compiled once per process;
     the packaged XSDs are a profile reconstructed from reference material,
@@ -44,7 +47,15 @@ from xzufi_toolkit.xzufi.reader import (
     read_leistung,
 )
 from xzufi_toolkit.xzufi.schema import load_schema, schema_path
-from xzufi_toolkit.xzufi.transfer import ReadEntry, TransferReader, TransferWriter, open_transfer
+from xzufi_toolkit.xzufi.transfer import (
+    ReadEntry,
+    TransferReader,
+    TransferResult,
+    TransferWriter,
+    open_transfer,
+    read_transfer,
+    write_transfer,
+)
 from xzufi_toolkit.xzufi.versions import (
     SUPPORTED_VERSIONS,
     TRANSFER_ROOT,
@@ -64,6 +75,7 @@ __all__ = [
     "ReadEntry",
     "ReadResult",
     "TransferReader",
+    "TransferResult",
     "TransferWriter",
     "WriteResult",
     "default_path",
@@ -75,10 +87,12 @@ __all__ = [
     "load_schema",
     "open_transfer",
     "read_leistung",
+    "read_transfer",
     "schema_path",
     "serialize",
     "spec_for",
     "write_leistung",
+    "write_transfer",
 ]
 
 #: The Leistung the toolkit is built around and ships as its default.

@@ -15,6 +15,7 @@ and the line where it starts. :class:`TransferWriter` writes incrementally with
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -40,9 +41,17 @@ from xzufi_toolkit.xzufi.versions import (
     version_from_attribute,
     version_from_namespace,
 )
-from xzufi_toolkit.xzufi.writer import leistung_element
+from xzufi_toolkit.xzufi.writer import WriteResult, leistung_element
 
-__all__ = ["ReadEntry", "TransferReader", "TransferWriter", "open_transfer"]
+__all__ = [
+    "ReadEntry",
+    "TransferReader",
+    "TransferResult",
+    "TransferWriter",
+    "open_transfer",
+    "read_transfer",
+    "write_transfer",
+]
 
 _XZUFI_NS = {s.ns for s in SPECS.values()}
 _OBJECTS = {
@@ -422,3 +431,34 @@ class TransferWriter:
                 op="schreibe", klasse="leistung", object_id=leistung.id.value, leistung=leistung
             )
         )
+
+
+@dataclass(slots=True)
+class TransferResult:
+    """A whole transfer message in memory (small files) and every finding."""
+
+    message: TransferMessage
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_transfer(
+    source: str | Path | bytes | IO[bytes], *, file: str | None = None
+) -> TransferResult:
+    """Read a whole transfer message into ``message.entries`` (use
+    :func:`open_transfer` to stream big files)."""
+    reader = open_transfer(source, file=file)
+    message = reader.frame()
+    findings: list[Finding] = []
+    for item in reader:
+        message.entries.append(item.entry)
+        findings.extend(item.findings)
+    return TransferResult(message=message, findings=[*reader.findings, *findings])
+
+
+def write_transfer(message: TransferMessage, version: str | None = None) -> WriteResult:
+    """Serialize ``message`` with its ``entries`` (in ``version``, default its own)."""
+    buf = io.BytesIO()
+    with TransferWriter(buf, message, version) as writer:
+        for entry in message.entries:
+            writer.write(entry)
+    return WriteResult(data=buf.getvalue(), version=writer.spec.version, findings=writer.findings)
