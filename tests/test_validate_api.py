@@ -139,6 +139,17 @@ def test_transfer_truncated_keeps_earlier_findings(tmp_path: Path) -> None:
     assert codes == ["XZ-BULK-001", "XZ-IO-002"]
 
 
+def test_huge_text_and_deep_entries_are_limit_findings() -> None:
+    base = VALID.read_bytes()
+    big = base.replace("Ihre örtlich".encode(), b"x" * 11_000_000 + "Ihre örtlich".encode())
+    assert [f.code for f in iter_findings(big, name="big.xml")] == ["XZ-IO-004"]
+    data = (FIX / "valid" / "transfer-2.2.0.xml").read_bytes()
+    deep = b"<x>" * 120 + b"</x>" * 120
+    data = data.replace(b"<xzufi:kennzeichenEA>", deep + b"<xzufi:kennzeichenEA>", 1)
+    found = [(f.code, f.location.entry) for f in iter_findings(data, name="deep.xml")]
+    assert found == [("XZ-IO-004", 0)]
+
+
 # -- CLI --------------------------------------------------------------------------
 
 

@@ -115,6 +115,9 @@ class _Runner:
         self.rules = _active_rules(options.config)
         self.xsd_missing_reported: set[str] = set()
         self.entries = 0
+        # an element this many levels below an entry (depth 2) breaks the depth limit
+        steps = max(1, options.limits.max_depth - 1)
+        self.too_deep = etree.XPath("boolean(" + "/".join(["*"] * steps) + ")")
 
     # -- one Leistung ----------------------------------------------------
     def leistung(
@@ -263,6 +266,15 @@ class _Runner:
         deleted: list[tuple[tuple[str, str], int, int | None]],
     ) -> Iterator[Finding]:
         line = xmlsafe.source_line(el)
+        if self.too_deep(el):
+            # the toolkit's depth limit holds per entry (libxml2's 256 holds for the stream)
+            yield _finding(
+                doc.IO_LIMIT,
+                f"entry nests deeper than {self.options.limits.max_depth} levels",
+                f"Eintrag ist tiefer als {self.options.limits.max_depth} Ebenen verschachtelt",
+                Location(file=self.name, line=line, entry=index),
+            )
+            return
         if local(el) == "loesche":
             id_el = next((c for c in el if local(c) == "id"), None)
             if id_el is None or not text_of(id_el):
