@@ -174,3 +174,27 @@ def test_bare_group_commands_print_help(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["case"]) == 2
     assert main(["message"]) == 2
     assert "check" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "party",
+    [["psw:1", "Behörde\tMitte"], ["psw 1", "Behörde"], ["", "Behörde"]],
+)
+def test_build_checks_reader_and_author(
+    party: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    msg = tmp_path / "m.xml"
+    assert main(["message", "build", ADULT, "-o", str(msg), *TODAY, "--reader", *party]) == 2
+    assert not msg.exists()
+    assert "--reader/--author" in capsys.readouterr().err
+
+
+def test_directory_service_applies_to_both_parties(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    msg = tmp_path / "m.xml"
+    args = ["message", "build", ADULT, "-o", str(msg), *TODAY, "--directory", "DVDV FIT-Connect"]
+    assert main(args) == 0
+    assert msg.read_text(encoding="utf-8").count("<code>DVDV FIT-Connect</code>") == 2
+    assert main([*args[:-1], "NOPE"]) == 2
+    capsys.readouterr()

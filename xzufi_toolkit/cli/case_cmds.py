@@ -237,12 +237,22 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _participant(value: list[str] | None, directory: str, default: Participant) -> Participant:
+    from xzufi_toolkit import din91379
     from xzufi_toolkit.message import Participant
 
     if value is None:
-        return default
+        return Participant(default.kennung, default.name, directory)
     kennung, name = value
-    return Participant(kennung=kennung, name=name, verzeichnisdienst=directory)
+    if not kennung.strip() or any(ch.isspace() for ch in kennung.strip()):
+        raise UsageError("the KENNUNG of --reader/--author must be one word, e.g. psw:01003110")
+    invalid = din91379.check(name, "B")
+    if invalid is not None:
+        raise UsageError(
+            f"the NAME of --reader/--author is not DIN 91379 type B: {invalid.describe()}"
+        )
+    return Participant(
+        kennung=kennung.strip(), name=din91379.normalize(name), verzeichnisdienst=directory
+    )
 
 
 def _summary(path: str) -> SummaryDocument:
