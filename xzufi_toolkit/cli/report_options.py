@@ -7,7 +7,7 @@ same flags and the same exit-code logic:
   when ``GITHUB_ACTIONS=true``, else ``text``);
 - ``--fail-on`` error|warning|info (default error), ``--exit-zero``;
 - ``--lang`` de|en (default from ``LC_ALL``/``LC_MESSAGES``/``LANG``);
-- ``--quiet`` (findings only, no summary or progress), ``--verbose`` (paths);
+- ``--quiet`` (findings only, no summary or progress), ``--verbose`` (XPaths);
 - ``--output FILE`` writes the report atomically instead of to stdout.
 
 Exit codes are 0 (nothing at or above ``--fail-on``) or 1 (findings or
@@ -76,7 +76,7 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         "-q", "--quiet", action="store_true", help="print findings only: no summary, no progress"
     )
     noise.add_argument(
-        "-v", "--verbose", action="store_true", help="add XPaths and per-file details"
+        "-v", "--verbose", action="store_true", help="add the XPath of each finding (text format)"
     )
 
 
