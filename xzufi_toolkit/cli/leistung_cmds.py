@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.add_argument(
         "--summary",
         action="store_true",
-        help="also validate against the XZuFi schema (exit 1 if invalid)",
+        help="also validate a single Leistung against the XZuFi schema (exit 1 if invalid)",
     )
     show.add_argument(
         "--schema-dir",
@@ -130,6 +130,8 @@ def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
 def _show(args: argparse.Namespace) -> int:
     src, name = _source(args.file)
     if _kind(src, name) == "transfer":
+        if args.summary:
+            sys.stderr.write("xzufi: note: schema validation of transfer messages: xzufi validate\n")
         return _show_transfer(src, name, args.format)
     return _show_leistung(src, name, args)
 
