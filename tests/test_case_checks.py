@@ -127,3 +127,34 @@ def test_every_emitted_code_has_rule_metadata_docs_and_german_text() -> None:
         parts = code.split("-", 2)
         names = (f"`{code}`", f"`-{parts[-1]}`", f"`-{code.rsplit('-', 1)[1]}`")
         assert any(name in docs for name in names), code
+
+
+def _table_glyphs(*groups: str) -> set[str]:
+    from xzufi_toolkit.resources import data_file
+
+    table = json.loads(data_file("din91379.json").read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for group in groups:
+        for entry in [*table["groups"][group]["chars"], *table["groups"][group]["sequences"]]:
+            out.add("".join(chr(int(cp, 16)) for cp in entry.split()))
+    return out
+
+
+def test_whole_character_list_in_a_name_field() -> None:
+    """Every glyph of the list: accepted in a person's name exactly when it is type A."""
+    case = load_case(fixture_file("cases", "adult-employed.json").read_bytes())
+    a = case.antragsteller
+    type_a = _table_glyphs("bll", "bnlreq")
+    everything = _table_glyphs("bll", "bnlreq", "bnl", "bnlopt", "bnlnot", "gl", "cl", "enl")
+    assert len(everything) > 900
+    for glyph in sorted(everything):
+        name = dataclasses.replace(a.name, familienname=f"A{glyph}a")
+        found = check_case(
+            dataclasses.replace(case, antragsteller=dataclasses.replace(a, name=name)), today=TODAY
+        )
+        din = [f for f in found if f.code == "CASE-DIN91379"]
+        if glyph in type_a:
+            assert din == [], f"U+{ord(glyph[0]):04X} rejected"
+        else:
+            assert [f.location.json_path for f in din] == ["$.antragsteller.name.familienname"]
+            assert "position 1" in din[0].message, f"U+{ord(glyph[0]):04X}"
