@@ -131,7 +131,7 @@ def _show(args: argparse.Namespace) -> int:
     src, name = _source(args.file)
     if _kind(src, name) == "transfer":
         if args.summary:
-            sys.stderr.write("xzufi: note: schema validation of transfer messages: xzufi validate\n")
+            sys.stderr.write("xzufi: note: to validate transfer messages use xzufi validate\n")
         return _show_transfer(src, name, args.format)
     return _show_leistung(src, name, args)
 
