@@ -233,7 +233,9 @@ def headers(draw: st.DrawFn) -> MessageHeader:
 
 SUMMARY = st.builds(SummaryDocument, dokument_id=UUID, dateiname=FILENAME, sha512=SHA)
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @SETTINGS
