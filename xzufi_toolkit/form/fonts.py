@@ -124,10 +124,12 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
             file=str(font_roboto.Roboto),
             hint="reinstall font-roboto",
         ) from None
+    for tag in ("GSUB", "GPOS", "GDEF", "DSIG"):  # not used by PDF viewers; skip decoding them
+        if tag in font:
+            del font[tag]
     opts = subset.Options()
     opts.hinting = False
     opts.layout_features = []
-    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "DSIG"]
     opts.notdef_outline = True
     opts.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright and licence notices
     opts.glyph_names = False

@@ -283,7 +283,7 @@ def _options(node: DictionaryObject) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def describe_field(
-    name: str, node: DictionaryObject, widgets: list[DictionaryObject], page_of: dict[int, int]
+    name: str, node: DictionaryObject, widgets: list[DictionaryObject], pages: dict[int, int]
 ) -> FieldInfo:
     """The :class:`FieldInfo` of one terminal field."""
     ft = str(inherited(node, "/FT", ""))
@@ -302,7 +302,7 @@ def describe_field(
     options, labels = _options(node) if ft == "/Ch" else ((), ())
     first: Any = widgets[0]
     rect = tuple(float(v) for v in first.get("/Rect", [0, 0, 0, 0]))
-    page = page_of.get(id(first["/P"].get_object()) if "/P" in first else -1, 0)
+    page = page_of(first, pages)
     tu = node.get("/TU")
     return FieldInfo(
         name=name,
@@ -325,17 +325,27 @@ def describe_field(
     )
 
 
-def page_index(doc: PdfReader | PdfWriter) -> dict[int, int]:
-    """id(page dictionary) -> 1-based page number; widgets name their page in /P."""
-    return {id(p.get_object()): n for n, p in enumerate(doc.pages, start=1)}
+def widget_pages(doc: PdfReader | PdfWriter) -> dict[int, int]:
+    """Object number of each annotation -> 1-based number of the page listing it.
 
-
-def _widget_pages(doc: PdfReader | PdfWriter) -> dict[int, int]:
-    out = page_index(doc)
+    The page's /Annots is authoritative; a widget's /P is optional and sometimes wrong.
+    """
+    out: dict[int, int] = {}
     for n, page in enumerate(doc.pages, start=1):
-        for ref in page.get("/Annots", []) or []:
-            out.setdefault(id(ref.get_object()), n)
+        annots: Any = page.get("/Annots")
+        if annots is None:
+            continue
+        for ref in annots.get_object():
+            idnum = getattr(ref, "idnum", None)
+            if idnum is not None:
+                out.setdefault(int(idnum), n)
     return out
+
+
+def page_of(widget: DictionaryObject, pages: dict[int, int]) -> int:
+    """The page of ``widget`` (0 when no page lists it)."""
+    ref = getattr(widget, "indirect_reference", None)
+    return pages.get(int(ref.idnum), 0) if ref is not None else 0
 
 
 def inspect_form(data: bytes, *, file: str | None = None) -> FormInfo:
@@ -354,13 +364,11 @@ def inspect_form(data: bytes, *, file: str | None = None) -> FormInfo:
 def _inspect(reader: PdfReader, sha256: str) -> FormInfo:
     root: Any = reader.trailer["/Root"].get_object()
     acro: Any = root["/AcroForm"].get_object()
-    pages = _widget_pages(reader)
-    fields: list[FieldInfo] = []
-    for name, node, widgets in iter_terminal_fields(reader):
-        info = describe_field(name, node, widgets, pages)
-        if info.page == 0:  # no /P: find the page listing the widget
-            info = _with_page(info, pages.get(id(widgets[0]), 0))
-        fields.append(info)
+    pages = widget_pages(reader)
+    fields = [
+        describe_field(name, node, widgets, pages)
+        for name, node, widgets in iter_terminal_fields(reader)
+    ]
     dr = acro.get("/DR")
     fonts: list[str] = []
     if dr is not None and "/Font" in dr.get_object():
@@ -373,12 +381,6 @@ def _inspect(reader: PdfReader, sha256: str) -> FormInfo:
         need_appearances=bool(acro.get("/NeedAppearances", False)),
         fonts=tuple(fonts),
     )
-
-
-def _with_page(info: FieldInfo, page: int) -> FieldInfo:
-    from dataclasses import replace
-
-    return replace(info, page=page)
 
 
 def mapping_skeleton(info: FormInfo, *, form_name: str) -> dict[str, Any]:
