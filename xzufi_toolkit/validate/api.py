@@ -402,8 +402,8 @@ def iter_findings(
 
 
 def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iterator[Finding]:
+    # xmlsafe checks the prolog (DOCTYPE, not XML) when it parses or streams
     if isinstance(source, bytes):
-        xmlsafe.check_prolog(source[:_HEAD], file=display)
         if _is_transfer(source[:_HEAD]):
             yield from _stream(runner, io.BufferedReader(io.BytesIO(source)), source[:_HEAD])
         else:
@@ -422,7 +422,6 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
         raise InputError("permission denied", file=display) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
-    xmlsafe.check_prolog(head[:_HEAD], file=display)
     if _is_transfer(head[:_HEAD]):
         yield from _stream(runner, path, head[:_HEAD])
     else:

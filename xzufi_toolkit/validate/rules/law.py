@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import cast
 
 from lxml import etree
@@ -16,12 +17,18 @@ from xzufi_toolkit.validate.rules.modules import contents, is_blank_html
 REF = "xzufi.md: Rechtsgrundlage = text module 07; citations: § / Art., Abs., Satz, Nr., law"
 
 
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> citations.ParseResult:
+    """Catalogues repeat their legal-basis texts: parse each text once per process."""
+    return citations.parse(text)
+
+
 def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]:
     """Text module 07 contents with their parsed citations (once per Leistung)."""
     cached = ctx.memo.get("law")
     if cached is None:
         cached = [
-            (i, citations.parse(i.text or ""))
+            (i, _parse(i.text or ""))
             for m in ctx.text_modules.get("07", [])
             for i in contents(ctx, m)
             if not is_blank_html(i.text or "")
