@@ -218,3 +218,35 @@ def test_cli_usage_and_config_errors(capsys: pytest.CaptureFixture[str], tmp_pat
     assert rc == 2
     rc, out, _ = _run(capsys, "--list-rules")
     assert rc == 0 and len(out.splitlines()) == len(RULES)
+
+
+def test_cli_schema_dir_and_verbose(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import shutil
+
+    from xzufi_toolkit.validate.xsd import schema_path
+
+    official = tmp_path / "official"
+    official.mkdir()
+    # a stand-in for the official XSD folder: the profile, made self-contained
+    text = schema_path("2.2.0").read_text("utf-8")
+    shutil.copy(schema_path("2.2.0").parent.parent / "xzufi-common" / "xzufi-basis.xsd", official)
+    (official / "xzufi.xsd").write_text(
+        text.replace("../xzufi-common/xzufi-basis.xsd", "xzufi-basis.xsd"), "utf-8"
+    )
+    bad = str(INVALID / "XZ-XSD-001-order.xml")
+    rc, out, _ = _run(capsys, "-v", "-f", "text", "--schema-dir", str(official), bad)
+    assert rc == 1 and "[XZ-XSD-001]" in out and " at /xzufi:leistung" in out
+    rc, _, err = _run(capsys, "--schema-dir", str(tmp_path / "missing"), str(VALID))
+    assert rc == 2 and "xzufi.xsd" in err
+
+
+def test_progress_counter(capsys: pytest.CaptureFixture[str]) -> None:
+    from xzufi_toolkit.cli.validate_cmd import _Progress
+
+    _Progress(enabled=False)(1, 2)
+    assert capsys.readouterr().err == ""
+    progress = _Progress(enabled=True)
+    progress(1, 3)
+    progress(3, 3)
+    err = capsys.readouterr().err
+    assert "1/3 files" in err and err.endswith("\r\033[K")
