@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -69,7 +70,12 @@ class Options:
 
 
 def _active_rules(config: RuleConfig) -> list[Rule]:
-    return [r for r in RULES.values() if r.fn is not None and config.is_enabled(r.code)]
+    return _rules_without(config.disabled)
+
+
+@cache
+def _rules_without(disabled: frozenset[str]) -> list[Rule]:
+    return [r for r in RULES.values() if r.fn is not None and r.code not in disabled]
 
 
 @cache
@@ -348,11 +354,14 @@ class _Runner:
         )
 
 
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
 def _root_name(head: bytes) -> bytes | None:
     """Local name of the root element from the head of a document (after the prolog)."""
     pos = 0
     while True:
-        m = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S).match(head, pos)
+        m = _PROLOG_ITEM.match(head, pos)
         if not m:
             break
         pos = m.end()
@@ -412,8 +421,8 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
     path = Path(source)
     try:
         with path.open("rb") as fh:
-            head = fh.read(_WHOLE)  # small files (nearly all) are read once
-            whole = len(head) < _WHOLE
+            whole = os.fstat(fh.fileno()).st_size <= _WHOLE
+            head = fh.read() if whole else fh.read(_HEAD)  # small files are read once
     except IsADirectoryError:
         raise InputError("is a directory, not a file", file=display) from None
     except FileNotFoundError:

@@ -98,8 +98,16 @@ class Ctx:
         # One pass over the subtree: descendants by name. The index keeps every
         # element proxy alive, so id() of an element is stable for this Ctx.
         index: dict[str, list[etree._Element]] = {}
+        known = _LOCAL.get  # inlined local(): this loop runs for every element
         for e in self.el.iter(tag=etree.Element):
-            index.setdefault(local(e), []).append(e)
+            name = known(e.tag)
+            if name is None:
+                name = local(e)
+            found = index.get(name)
+            if found is None:
+                index[name] = [e]
+            else:
+                found.append(e)
         self._index = index
 
     def all(self, name: str) -> list[etree._Element]:
@@ -112,8 +120,10 @@ class Ctx:
         by_name = self._children.get(id(p))
         if by_name is None:
             by_name = {}
+            known = _LOCAL.get
             for c in p:
-                by_name.setdefault(local(c), []).append(c)
+                n = known(c.tag)
+                by_name.setdefault(local(c) if n is None else n, []).append(c)
             self._children[id(p)] = by_name
         return by_name.get(name, [])
 
