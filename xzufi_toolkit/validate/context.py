@@ -10,6 +10,7 @@ forty rules within a small multiple of the bare parse.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import cast
@@ -26,6 +27,7 @@ __all__ = [
     "Ctx",
     "Hit",
     "code_value",
+    "is_blank_html",
     "local",
     "text_of",
     "version_of",
@@ -72,6 +74,21 @@ def code_value(el: etree._Element) -> str:
     return text_of(el)
 
 
+# Markup that carries no content: <br>, empty <p>/<div>/<span>, &nbsp;.
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"(\s|&nbsp;|&#160;|&#xa0;|\u00a0)+", re.IGNORECASE)
+# Fast path: some text outside a tag starts with a character that is neither
+# space nor the start of a tag or entity: the content is not blank.
+_VISIBLE = re.compile(r"(?:^|>)\s*[^\s<&]")
+
+
+def is_blank_html(text: str) -> bool:
+    """Whether HTML text shows nothing: only tags such as ``<br>``, whitespace, ``&nbsp;``."""
+    if _VISIBLE.search(text):
+        return False
+    return not _SPACE.sub("", _TAGS.sub("", text))
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One rule violation before it becomes a Finding (code and severity come from the registry)."""
@@ -93,6 +110,8 @@ class Ctx:
     _index: dict[str, list[etree._Element]] = field(default_factory=dict)
     _children: dict[int, dict[str, list[etree._Element]]] = field(default_factory=dict)
     memo: dict[str, object] = field(default_factory=dict)  # per-Leistung results shared by rules
+    _texts: dict[int, str] = field(default_factory=dict)
+    _blank: dict[int, bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # One pass over the subtree: descendants by name. The index keeps every
@@ -145,6 +164,23 @@ class Ctx:
     def localized(self) -> list[etree._Element]:
         """Elements with a ``languageCode`` attribute (StringLocalized and HTML texts)."""
         return cast("list[etree._Element]", _LOCALIZED(self.el))
+
+    def text(self, el: etree._Element) -> str:
+        """``el.text`` decoded once per Leistung (text modules are read by several rules)."""
+        texts = self._texts
+        key = id(el)
+        value = texts.get(key)
+        if value is None:
+            value = texts[key] = el.text or ""
+        return value
+
+    def blank(self, el: etree._Element) -> bool:
+        """Whether ``el``'s HTML text is empty (only markup or whitespace), once per element."""
+        key = id(el)
+        value = self._blank.get(key)
+        if value is None:
+            value = self._blank[key] = is_blank_html(self.text(el))
+        return value
 
     @cached_property
     def typisierung(self) -> list[str]:

@@ -90,10 +90,12 @@ def _html_texts(ctx: Ctx) -> _Parsed:
     cached = ctx.memo.get("html")
     if cached is None:
         found: _Parsed = []
-        for el in ctx.localized:
-            text = el.text or ""
-            if "<" in text and _needs_parse(text):
-                found.append((el, _fragments(text)))
+        texts = [(el, ctx.text(el)) for el in ctx.localized]
+        # one search over all texts: most Leistungen have no markup worth parsing
+        if _UNCOMMON.search("\n".join(t for _, t in texts)):
+            for el, text in texts:
+                if "<" in text and _needs_parse(text):
+                    found.append((el, _fragments(text)))
         ctx.memo["html"] = cached = found
     return cast("_Parsed", cached)
 

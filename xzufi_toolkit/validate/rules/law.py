@@ -12,7 +12,7 @@ from xzufi_toolkit import citations
 from xzufi_toolkit.findings import Severity
 from xzufi_toolkit.validate.context import Ctx, Hit
 from xzufi_toolkit.validate.registry import rule
-from xzufi_toolkit.validate.rules.modules import contents, is_blank_html
+from xzufi_toolkit.validate.rules.modules import contents
 
 REF = "xzufi.md: Rechtsgrundlage = text module 07; citations: § / Art., Abs., Satz, Nr., law"
 
@@ -28,10 +28,10 @@ def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]
     cached = ctx.memo.get("law")
     if cached is None:
         cached = [
-            (i, _parse(i.text or ""))
+            (i, _parse(ctx.text(i)))
             for m in ctx.text_modules.get("07", [])
             for i in contents(ctx, m)
-            if not is_blank_html(i.text or "")
+            if not ctx.blank(i)
         ]
         ctx.memo["law"] = cached
     return cast("list[tuple[etree._Element, citations.ParseResult]]", cached)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -17,11 +16,6 @@ from xzufi_toolkit.validate.rules.key import REGULATED
 REF = "xzufi.md: Leistung, text modules (urn:de:xzufi:codeliste:leistungstextmodulleika)"
 
 
-# Markup that carries no content: <br>, empty <p>/<div>/<span>, &nbsp;.
-_TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"(\s|&nbsp;|&#160;|&#xa0;|\u00a0)+", re.IGNORECASE)
-
-
 def lang_of(el: etree._Element) -> str | None:
     """Language of a localized element: attribute ``languageCode`` or child element."""
     value = el.get("languageCode")
@@ -33,27 +27,12 @@ def lang_of(el: etree._Element) -> str | None:
     return value.strip() if value is not None else None
 
 
-# Fast path: some text outside a tag starts with a character that is neither
-# space nor the start of a tag or entity: the content is not blank.
-_VISIBLE = re.compile(r"(?:^|>)\s*[^\s<&]")
-
-
-def is_blank_html(text: str) -> bool:
-    if _VISIBLE.search(text):
-        return False
-    return not _SPACE.sub("", _TAGS.sub("", text))
-
-
 def contents(ctx: Ctx, module: etree._Element) -> list[etree._Element]:
     return list(ctx.kids("inhalt", module))
 
 
 def _has_content(ctx: Ctx, code: str) -> bool:
-    return any(
-        not is_blank_html(i.text or "")
-        for m in ctx.text_modules.get(code, [])
-        for i in contents(ctx, m)
-    )
+    return any(not ctx.blank(i) for m in ctx.text_modules.get(code, []) for i in contents(ctx, m))
 
 
 def _missing(ctx: Ctx, code: str, en: str, de: str) -> Iterator[Hit]:
@@ -175,7 +154,7 @@ def empty_content(ctx: Ctx) -> Iterator[Hit]:
     for code, modules in ctx.text_modules.items():
         for m in modules:
             for i in contents(ctx, m):
-                if is_blank_html(i.text or ""):
+                if ctx.blank(i):
                     yield ctx.hit(
                         i,
                         f"text module {code} has empty content (only markup or whitespace)",
