@@ -100,3 +100,18 @@ def test_engines_agree(path: Path) -> None:
     assert [f.location.line for f in a if f.code != "XZ-XSD-001"] == [
         f.location.line for f in b if f.code != "XZ-XSD-001"
     ]
+
+
+BUNDLED = sorted(
+    (Path(__file__).resolve().parent.parent / "xzufi_toolkit" / "fixtures" / "leistung").glob(
+        "*.xml"
+    )
+)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+@pytest.mark.parametrize("engine", ["lxml", "xmlschema"])
+def test_bundled_leistung_fixtures_have_no_errors(path: Path, engine: str) -> None:
+    """The package's own 99010022001012 fixtures pass schema and rules (warnings allowed)."""
+    report = validate_file(path, options=Options(engine=engine))
+    assert report.valid, [f"{f.code}:{f.location.line} {f.message}" for f in report]

@@ -10,6 +10,7 @@ from lxml import etree
 
 from xzufi_toolkit import citations
 from xzufi_toolkit.findings import Severity
+from xzufi_toolkit.model import normalize_language
 from xzufi_toolkit.validate.context import Ctx, Hit
 from xzufi_toolkit.validate.registry import rule
 from xzufi_toolkit.validate.rules.modules import contents
@@ -31,7 +32,8 @@ def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]
             (i, _parse(ctx.text(i)))
             for m in ctx.text_modules.get("07", [])
             for i in contents(ctx, m)
-            if not ctx.blank(i)
+            # the citation grammar is German ("§ 25 Abs. 4"); translations cite otherwise
+            if normalize_language(i.get("languageCode") or "de") == "de" and not ctx.blank(i)
         ]
         ctx.memo["law"] = cached
     return cast("list[tuple[etree._Element, citations.ParseResult]]", cached)
@@ -45,8 +47,9 @@ def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]
     REF,
 )
 def no_citation(ctx: Ctx) -> Iterator[Hit]:
-    """The Rechtsgrundlage text names at least one provision (``§ 25 Abs. 4
-    AufenthG``, ``Art. 6 GG``) that can be read as a citation."""
+    """The German Rechtsgrundlage text names at least one provision (``§ 25
+    Abs. 4 AufenthG``, ``Art. 6 GG``) that can be read as a citation
+    (translations are not checked: they cite in their own language)."""
     for el, result in _legal_texts(ctx):
         if not result.citations and not result.problems:
             yield ctx.hit(
