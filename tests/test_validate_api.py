@@ -219,8 +219,10 @@ def test_cli_usage_and_config_errors(capsys: pytest.CaptureFixture[str], tmp_pat
     assert rc == 2 and f"{cfg}:3:" in err
     rc, _, err = _run(capsys)
     assert rc == 2 and "no PATH" in err
-    rc, _, _ = _run(capsys, "--jobs", "0", str(VALID))
+    rc, _, _ = _run(capsys, "--jobs", "-1", str(VALID))
     assert rc == 2
+    rc, _, _ = _run(capsys, "--jobs", "0", str(VALID), str(VALID_231))
+    assert rc == 0
     rc, out, _ = _run(capsys, "--list-rules")
     assert rc == 0 and len(out.splitlines()) == len(RULES)
 

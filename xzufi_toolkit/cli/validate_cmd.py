@@ -58,7 +58,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=[],
         help="switch a rule off (repeatable, or comma-separated)",
     )
-    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="files in parallel")
+    p.add_argument(
+        "-j", "--jobs", type=int, default=1, metavar="N", help="files in parallel (0: all cores)"
+    )
     p.add_argument(
         "--show-values",
         action="store_true",
@@ -128,8 +130,9 @@ def run(args: argparse.Namespace) -> int:
         return _list_rules()
     if not args.paths:
         raise UsageError("no PATH given", hint="xzufi validate FILE|FOLDER|GLOB|- …")
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+    jobs = args.jobs or os.cpu_count() or 1
 
     from xzufi_toolkit.findings import Report
     from xzufi_toolkit.validate.api import Options, validate_bytes, validate_paths
@@ -178,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
     report = Report()
     if _STDIN in paths:
         report = validate_bytes(sys.stdin.buffer.read(), name="<stdin>", options=options)
-    bulk = validate_paths(files, options=options, jobs=args.jobs, progress=_Progress(interactive))
+    bulk = validate_paths(files, options=options, jobs=jobs, progress=_Progress(interactive))
     report.extend(bulk.findings)
     report.documents += bulk.documents
     return emit_report(report, args, rules=rule_meta())
