@@ -82,6 +82,16 @@ def test_rule_crash_becomes_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "bug" not in found[0].message  # no exception text (could hold data)
 
 
+def test_engine_crash_becomes_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> list[object]:
+        raise KeyError("schema bug")
+
+    monkeypatch.setattr(api.xsd, "validate_element", broken)
+    report = api.validate_paths([str(VALID), str(INVALID / "XZ-REQ-005-no-teaser.xml")])
+    assert report.codes() == ["XZ-INT-001", "XZ-INT-001"]
+    assert "schema bug" not in report.findings[0].message
+
+
 def _fields(rule: object) -> dict[str, object]:
     return {name: getattr(rule, name) for name in rule.__slots__}  # type: ignore[attr-defined]  # slotted dataclass
 

@@ -32,6 +32,7 @@ from xzufi_toolkit.errors import (
     LimitExceededError,
     UnsafeXmlError,
     ValidationFailedError,
+    XzufiError,
 )
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
 from xzufi_toolkit.validate import rules as _rules  # noqa: F401  # importing fills the registry
@@ -393,11 +394,25 @@ def _stream(runner: _Runner, source: str | Path | IO[bytes], head: bytes) -> Ite
 
 
 def _guard(name: str, gen: Iterator[Finding]) -> Iterator[Finding]:
-    """Turn input errors raised while reading into findings of the file."""
+    """Turn input errors raised while reading into findings of the file.
+
+    A bug of ours on one file (anything but a toolkit error or lack of memory)
+    becomes an XZ-INT-001 finding of that file, so a bulk run goes on; missing
+    schemas and bad configuration (SchemaError, ConfigError) still stop the run.
+    """
     try:
         yield from gen
     except InputError as exc:
         yield _input_finding(exc, name)
+    except (XzufiError, MemoryError):
+        raise
+    except Exception as exc:  # one broken file must not end a bulk run
+        yield _finding(
+            doc.INTERNAL,
+            f"validation failed: {type(exc).__name__} (a bug; please report it)",
+            f"Prüfung gescheitert: {type(exc).__name__} (ein Fehler im Werkzeug; bitte melden)",
+            Location(file=name),
+        )
 
 
 def iter_findings(

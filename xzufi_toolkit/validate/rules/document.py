@@ -117,10 +117,10 @@ BULK_NO_ID = declare(
 INTERNAL = declare(
     "XZ-INT-001",
     Severity.ERROR,
-    "Internal error in a rule",
-    "Interner Fehler in einer Regel",
+    "Internal error while validating",
+    "Interner Fehler bei der Prüfung",
     "-",
     "input",
-    "A rule failed on this document (a bug in the toolkit, please report it). "
-    "The other rules and files are still checked.",
+    "A rule, or the validator itself, failed on this document (a bug in the "
+    "toolkit, please report it). The other rules and files are still checked.",
 ).code
