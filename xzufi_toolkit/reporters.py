@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 TOOL_NAME = "xzufi-toolkit"
-TOOL_URI = "https://github.com/xzufi-toolkit/xzufi-toolkit"
 
 # GitHub shows at most 10 error and 10 warning annotations per step (and as
 # many notices); more are dropped silently, so we emit no more than that.
@@ -303,7 +302,6 @@ def _sarif(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bo
                         "name": TOOL_NAME,
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": TOOL_URI,
                         "rules": sarif_rules,
                     }
                 },
