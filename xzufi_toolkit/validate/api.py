@@ -38,7 +38,7 @@ from xzufi_toolkit.findings import Finding, Location, Report, Severity
 from xzufi_toolkit.validate import rules as _rules  # noqa: F401  # importing fills the registry
 from xzufi_toolkit.validate import xsd
 from xzufi_toolkit.validate.config import RuleConfig
-from xzufi_toolkit.validate.context import NAMESPACES, Ctx, local, text_of, version_of
+from xzufi_toolkit.validate.context import NAMESPACES, Ctx, Hit, local, text_of, version_of
 from xzufi_toolkit.validate.registry import RULES, Rule
 from xzufi_toolkit.validate.rules import document as doc
 
@@ -177,29 +177,29 @@ class _Runner:
                 )
         ctx = Ctx(el, version, self.today, self.options.show_values)
         for r in self.rules:
-            yield from self._run_rule(r, ctx, el, entry, object_id)
+            fn = r.fn
+            assert fn is not None  # _active_rules keeps only rules with a function
+            try:
+                hits = list(fn(ctx))
+            except Exception as exc:  # a rule bug must not stop the run: report it as a finding
+                yield _finding(
+                    doc.INTERNAL,
+                    f"rule {r.code} failed: {type(exc).__name__}",
+                    f"Regel {r.code} ist gescheitert: {type(exc).__name__}",
+                    Location(file=self.name, line=loc.line, entry=entry, object_id=object_id),
+                )
+                continue
+            if hits:  # most rules find nothing: no generator per rule on this path
+                yield from self._findings_of(r, hits, el, entry, object_id)
 
-    def _run_rule(
+    def _findings_of(
         self,
         r: Rule,
-        ctx: Ctx,
+        hits: list[Hit],
         top: etree._Element,
         entry: int | None,
         object_id: str | None,
     ) -> Iterator[Finding]:
-        assert r.fn is not None  # _active_rules keeps only rules with a function
-        try:
-            hits = list(r.fn(ctx))
-        except Exception as exc:  # a rule bug must not stop the run: report it as a finding
-            yield _finding(
-                doc.INTERNAL,
-                f"rule {r.code} failed: {type(exc).__name__}",
-                f"Regel {r.code} ist gescheitert: {type(exc).__name__}",
-                Location(
-                    file=self.name, line=xmlsafe.source_line(top), entry=entry, object_id=object_id
-                ),
-            )
-            return
         for h in hits:
             at = h.el if h.el is not None else top
             yield Finding(
