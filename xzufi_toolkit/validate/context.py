@@ -4,7 +4,7 @@ Rules match elements by lower-cased local name, so acronym spellings
 (``referenzLeiKa``/``referenzLeika``) and the unqualified ``code``/``name``
 children of XÖV code types are found alike in 2.2.0 and 2.3.1. The index is
 built in one pass over the subtree (C-speed ``iter``), which is what keeps
-forty rules within a small multiple of the bare parse.
+fifty rules within a small multiple of the bare parse.
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from typing import cast
 from lxml import etree
 
 from xzufi_toolkit.findings import Severity
-from xzufi_toolkit.xmlsafe import source_line
+from xzufi_toolkit.xzufi.versions import SPECS
 
 __all__ = [
     "NAMESPACES",
-    "NS_220",
-    "NS_231",
     "Ctx",
     "Hit",
     "code_value",
@@ -33,9 +31,7 @@ __all__ = [
     "version_of",
 ]
 
-NS_220 = "http://xoev.de/schemata/xzufi/2_2_0"
-NS_231 = "http://xoev.de/schemata/xzufi/2_3_1"
-NAMESPACES = {NS_220: "2.2.0", NS_231: "2.3.1"}
+NAMESPACES = {spec.ns: spec.version for spec in SPECS.values()}  # namespace -> version
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _LOCALIZED = etree.XPath("descendant-or-self::*[@languageCode]")
 
@@ -195,6 +191,3 @@ class Ctx:
         """A document value for a message: shown only with ``--show-values``."""
         return f" ({v!r})" if self.show_values else ""
 
-
-def line_of(el: etree._Element | None) -> int | None:
-    return source_line(el) if el is not None else None
