@@ -134,7 +134,7 @@ def fill_one(
         pdf = filler.fill(
             values, flatten=flatten, sources=sources, file=name, show_values=show_values
         )
-        write_output(out_path, pdf, case_path, filler.file or "")
+        write_output(out_path, pdf, *[p for p in (case_path, filler.file) if p])
     except ValidationFailedError as exc:
         report_obj = exc.report
         findings = list(report_obj) if isinstance(report_obj, Report) else []

@@ -50,6 +50,11 @@ class FormFiller:
         self._reader: PdfReader | None = None
         self._widths: ArrayObject | None = None
 
+    @property
+    def page_size(self) -> tuple[float, float]:
+        """Width and height of the first page in points."""
+        return self.info.page_size
+
     def check(
         self,
         values: Mapping[str, FieldValue],

@@ -106,6 +106,7 @@ class FormInfo:
     xfa: bool = False
     need_appearances: bool = False
     fonts: tuple[str, ...] = ()
+    page_size: tuple[float, float] = (595.2756, 841.8898)
     by_name: dict[str, FieldInfo] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -373,9 +374,11 @@ def _inspect(reader: PdfReader, sha256: str) -> FormInfo:
     fonts: list[str] = []
     if dr is not None and "/Font" in dr.get_object():
         fonts = [str(k)[1:] for k in dr.get_object()["/Font"].get_object()]
+    box = reader.pages[0].mediabox
     return FormInfo(
         sha256=sha256,
         pages=len(reader.pages),
+        page_size=(float(box.width), float(box.height)),
         fields=tuple(fields),
         xfa="/XFA" in acro,
         need_appearances=bool(acro.get("/NeedAppearances", False)),
