@@ -190,4 +190,3 @@ class Ctx:
     def value(self, v: str) -> str:
         """A document value for a message: shown only with ``--show-values``."""
         return f" ({v!r})" if self.show_values else ""
-
