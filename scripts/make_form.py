@@ -78,6 +78,7 @@ class Layout:
         self.page_no = 1
         self.dates: list[str] = []
         self.checkboxes: dict[str, str] = {}
+        self.signatures: list[tuple[str, int, tuple[float, float, float, float], str]] = []
 
     # -- blocks -----------------------------------------------------------
     def header(self, block: dict[str, Any]) -> None:
@@ -268,6 +269,9 @@ class Layout:
         self.c.setLineWidth(0.6)
         self.c.rect(x, self.y - 10 - h, w, h)
         _label(self.c, x, self.y - 8, item["de"], item["en"])
+        tooltip = f"{item['de']} / {item['en']}"
+        rect = (x, self.y - 10 - h, x + w, self.y - 10)
+        self.signatures.append((item["name"], self.page_no - 1, rect, tooltip))
         return 10 + h
 
     def stamp(self, block: dict[str, Any]) -> None:
@@ -324,13 +328,22 @@ def _color(*rgb: float) -> Any:
     return Color(*rgb)
 
 
-def postprocess(pdf: bytes, dates: list[str], checkboxes: dict[str, str]) -> bytes:
-    """Add what reportlab cannot write: date actions, on-state names, viewer prefs."""
+def postprocess(
+    pdf: bytes,
+    dates: list[str],
+    checkboxes: dict[str, str],
+    signatures: list[tuple[str, int, tuple[float, float, float, float], str]],
+) -> bytes:
+    """Add what reportlab cannot write: date actions, on-state names, an unsigned
+    signature field over the signature box (for pyHanko or a reader's signing
+    tool), viewer prefs."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import (
         ArrayObject,
         DictionaryObject,
+        FloatObject,
         NameObject,
+        NumberObject,
         TextStringObject,
     )
 
@@ -366,6 +379,24 @@ def postprocess(pdf: bytes, dates: list[str], checkboxes: dict[str, str]) -> byt
                 annot[NameObject("/AS")] = NameObject("/Off")
                 annot[NameObject("/V")] = NameObject("/Off")
     acro = writer._root_object["/AcroForm"].get_object()
+    for name, page_index, rect, tooltip in signatures:
+        page = writer.pages[page_index]
+        widget = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Annot"),
+                    NameObject("/Subtype"): NameObject("/Widget"),
+                    NameObject("/FT"): NameObject("/Sig"),
+                    NameObject("/T"): TextStringObject(name),
+                    NameObject("/TU"): TextStringObject(tooltip),
+                    NameObject("/Rect"): ArrayObject(FloatObject(round(v, 3)) for v in rect),
+                    NameObject("/F"): NumberObject(4),
+                    NameObject("/P"): page.indirect_reference,
+                }
+            )
+        )
+        page[NameObject("/Annots")].append(widget)
+        acro["/Fields"].append(widget)
     if "/NeedAppearances" in acro:
         del acro["/NeedAppearances"]
     writer._root_object[NameObject("/Lang")] = TextStringObject("de-DE")
@@ -395,7 +426,7 @@ def build(desc_path: Path) -> tuple[str, bytes]:
     desc = json.loads(desc_path.read_text(encoding="utf-8"))
     layout = Layout(desc)
     raw = layout.build()
-    return desc["id"], postprocess(raw, layout.dates, layout.checkboxes)
+    return desc["id"], postprocess(raw, layout.dates, layout.checkboxes, layout.signatures)
 
 
 def main() -> int:

@@ -74,6 +74,8 @@ def test_form_has_every_field_kind(info: Any) -> None:
         "keine_Angabe",
     }
     assert info.field("unterlage_lichtbild").on_states == ("Ja",)
+    signature = info.field("unterschrift")  # unsigned, over the drawn box, for pyHanko & co.
+    assert signature.kind == "signature" and signature.page == 3
 
 
 def test_combo_offers_every_familienstand_code() -> None:
