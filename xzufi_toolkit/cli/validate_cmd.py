@@ -72,6 +72,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="date that 'in the future' is measured against (default: today)",
     )
     p.add_argument("--list-rules", action="store_true", help="list the rule codes and exit")
+    p.add_argument(
+        "--export-schematron",
+        metavar="FILE",
+        help="write the rules XPath can state as ISO Schematron to FILE and exit",
+    )
+    p.add_argument(
+        "--for-version",
+        choices=["2.2.0", "2.3.1"],
+        default="2.3.1",
+        help="XZuFi version of the Schematron export (default: 2.3.1)",
+    )
     add_report_options(p)
     p.set_defaults(handler=run)
 
@@ -128,6 +139,12 @@ class _Progress:
 def run(args: argparse.Namespace) -> int:
     if args.list_rules:
         return _list_rules()
+    if args.export_schematron:
+        from xzufi_toolkit.cli.common import write_output
+        from xzufi_toolkit.validate.schematron import export_schematron
+
+        write_output(args.export_schematron, export_schematron(args.for_version))
+        return 0
     if not args.paths:
         raise UsageError("no PATH given", hint="xzufi validate FILE|FOLDER|GLOB|- …")
     if args.jobs < 0:

@@ -120,6 +120,7 @@ _TOPICS = {
 def rules_markdown() -> str:
     """``docs/rules.md``, generated from the registry (``scripts/gen_rules_doc.py``)."""
     from xzufi_toolkit.validate import rules  # noqa: F401  # importing fills the registry
+    from xzufi_toolkit.validate.schematron import APPROXIMATE, EXPORTABLE
 
     out = [
         "# Validation rules (`xzufi validate`)",
@@ -140,6 +141,9 @@ def rules_markdown() -> str:
         "",
         f"{len(RULES)} rules. Reference notes named `xzufi.md` are the project's",
         "reference material on XZuFi (element names, code lists, the LeiKa key).",
+        f"Rules marked *Schematron* ({len(EXPORTABLE)}) are also exported as ISO Schematron",
+        "(`xzufi validate --export-schematron FILE --for-version 2.2.0|2.3.1`); the",
+        "export states some of them more simply, as noted.",
     ]
     by_topic: dict[str, list[Rule]] = {}
     for code in sorted(RULES):
@@ -151,11 +155,15 @@ def rules_markdown() -> str:
         out += ["", f"## {title}", "", "| Code | Severity | Title | Meaning | Reference |"]
         out.append("|---|---|---|---|---|")
         for r in rules_of:
+            meaning = r.doc
+            if r.code in EXPORTABLE:
+                note = APPROXIMATE.get(r.code)
+                meaning += " *Schematron*" + (f" (simplified: {note})" if note else "") + "."
             cells = [
                 f"`{r.code}`",
                 r.severity.value,
                 f"{r.title_en} / {r.title_de}",
-                r.doc,
+                meaning,
                 r.reference,
             ]
             out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
