@@ -123,3 +123,31 @@ def test_preview_writes_png(tmp_path: Path) -> None:
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5000
     img = render_pdfium(FORM.read_bytes(), 1, dpi=30)
     assert png_bytes(img)[16:24] == img.width.to_bytes(4, "big") + img.height.to_bytes(4, "big")
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_rotated_widget_turns_its_text(filler: FormFiller, engine: str) -> None:
+    """/MK /R 180: the field shows the same text upside down (pixels reversed)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, NumberObject
+
+    from xzufi_toolkit.form.verify import mismatch
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(FORM.read_bytes())))
+    for ref in writer.root_object["/AcroForm"]["/Fields"]:
+        node = ref.get_object()
+        if node.get("/T") == "familienname":
+            node["/MK"][NameObject("/R")] = NumberObject(180)
+    buf = io.BytesIO()
+    writer.write(buf)
+    turned = FormFiller(buf.getvalue())
+    assert turned.info.field("familienname").rotation == 180
+    values = {"familienname": "Ştefănescu-Wiśniewski"}
+    render = ENGINES[engine]
+    upright = _region(filler, render(filler.fill(values), 1, dpi=DPI), "familienname")
+    flipped = _region(turned, render(turned.fill(values), 1, dpi=DPI), "familienname")
+    back = GrayImage(flipped.width, flipped.height, flipped.pixels[::-1])
+    assert upright.ink() > 100
+    assert mismatch(back, upright) < 0.05

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 from xzufi_toolkit.errors import FormError, ValidationFailedError
 from xzufi_toolkit.findings import Finding, Report
 from xzufi_toolkit.form.fonts import FormFont, form_font
-from xzufi_toolkit.form.inspect import FieldInfo, FormInfo, inspect_form, iter_terminal_fields
+from xzufi_toolkit.form.inspect import (
+    FieldInfo,
+    FormInfo,
+    inspect_form,
+    iter_terminal_fields,
+    widget_rotation,
+)
 from xzufi_toolkit.form.values import FieldValue, check_values, normalize_value, plan_field
 
 if TYPE_CHECKING:
@@ -32,6 +38,12 @@ if TYPE_CHECKING:
 __all__ = ["FONT_RESOURCE", "FormFiller", "fill_form"]
 
 FONT_RESOURCE = "XzufiRoboto"
+# /Matrix of a rotated widget's appearance; the viewer then fits the turned BBox to /Rect
+_ROTATION_MATRIX = {
+    90: (0, 1, -1, 0, 0, 0),
+    180: (-1, 0, 0, -1, 0, 0),
+    270: (0, -1, 1, 0, 0, 0),
+}
 
 
 class FormFiller:
@@ -154,11 +166,15 @@ class FormFiller:
             DictionaryObject,
             FloatObject,
             NameObject,
+            NumberObject,
         )
 
         rect_obj: Any = widget["/Rect"]
         rect = [float(v) for v in rect_obj]
         width, height = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
+        rotation = widget_rotation(widget)
+        if rotation in (90, 270):  # laid out along the height; /Matrix turns it (12.5.5)
+            width, height = height, width
         plan = plan_field(self.font, info, text, (width, height))
         ops = _frame(widget, width, height)
         ops.append(b"/Tx BMC q")
@@ -178,6 +194,10 @@ class FormFiller:
         stream[NameObject("/BBox")] = ArrayObject(
             [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
         )
+        if rotation:
+            stream[NameObject("/Matrix")] = ArrayObject(
+                NumberObject(v) for v in _ROTATION_MATRIX[rotation]
+            )
         stream[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/Font"): DictionaryObject({NameObject(f"/{FONT_RESOURCE}"): font_ref})}
         )

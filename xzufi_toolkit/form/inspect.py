@@ -72,12 +72,15 @@ class FieldInfo:
     required: bool = False
     date_format: str | None = None
     alignment: int = 0
+    rotation: int = 0
     tooltip: str | None = None
     widgets: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "page": self.page}
         out["rect"] = [round(v, 2) for v in self.rect]
+        if self.rotation:
+            out["rotation"] = self.rotation
         for key in ("max_len", "font", "font_size", "date_format", "tooltip"):
             value = getattr(self, key)
             if value is not None:
@@ -321,6 +324,7 @@ def describe_field(
         required=bool(flags & FF_REQUIRED),
         date_format=date_format,
         alignment=int(inherited(node, "/Q", 0)),
+        rotation=widget_rotation(first),
         tooltip=str(tu) if tu is not None else None,
         widgets=len(widgets),
     )
@@ -341,6 +345,13 @@ def widget_pages(doc: PdfReader | PdfWriter) -> dict[int, int]:
             if idnum is not None:
                 out.setdefault(int(idnum), n)
     return out
+
+
+def widget_rotation(widget: DictionaryObject) -> int:
+    """The widget's /MK /R (0, 90, 180 or 270): text runs rotated counter-clockwise."""
+    mk: Any = widget.get("/MK")
+    rot = int(mk.get_object().get("/R", 0)) % 360 if mk is not None else 0
+    return rot if rot in (0, 90, 180, 270) else 0
 
 
 def page_of(widget: DictionaryObject, pages: dict[int, int]) -> int:

@@ -76,7 +76,11 @@ def plan_field(
     font: FormFont, info: FieldInfo, text: str, box: tuple[float, float] | None = None
 ) -> TextPlan:
     """How ``text`` is laid out in ``info``'s (first) widget."""
-    width, height = box or (info.rect[2] - info.rect[0], info.rect[3] - info.rect[1])
+    if box is None:
+        box = (abs(info.rect[2] - info.rect[0]), abs(info.rect[3] - info.rect[1]))
+        if info.rotation in (90, 270):  # the text runs along the rectangle's height
+            box = (box[1], box[0])
+    width, height = box
     size = info.font_size or None
     if info.kind == "multiline":
         return plan_multiline(
