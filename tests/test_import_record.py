@@ -24,12 +24,6 @@ SEED = PORTAL / "seed.txt"
 
 # path → why the import cannot produce the fixture's value from the export
 KNOWN: dict[str, str] = {
-    # The fixture describes each cost in its own editorial words
-    # ("Fee for issuing the residence permit"); the export has only the
-    # sentence it was taken from, which the import keeps.
-    ".cost_modules[0].costs[0].description[0].text": "fixture paraphrases the seed",
-    ".cost_modules[0].costs[1].description[0].text": "fixture paraphrases the seed",
-    ".cost_modules[0].costs[2].free_description[0].text": "fixture paraphrases the seed",
     # "… the purpose of the stay A maximum of three years": the second bullet
     # glyph is missing from the export's text; the fixture restores it.
     ".deadline_modules[0].items[0].description[0].text": "bullet lost in the export text",
@@ -96,8 +90,7 @@ def test_known_differences_are_what_they_claim() -> None:
 def test_german_export_imports_to_the_fixtures_german_texts() -> None:
     """fixtures/portal/german.txt carries the fixture's German texts in the portal layout.
 
-    Everything German, the legal basis included, must come back; only the cost
-    descriptions the fixture words itself differ (as for the seed).
+    Everything German, the legal basis included, must come back.
     """
     curated = read_leistung(fixture_file("leistung", "99010022001012-2.3.1.xml")).leistung
     result = import_portal((PORTAL / "german.txt").read_bytes(), name="german.txt")
@@ -105,7 +98,7 @@ def test_german_export_imports_to_the_fixtures_german_texts() -> None:
     assert not [f for f in result.report if f.code.startswith("IMP-") and f.severity != "info"]
     imported = read_leistung(result.xml, file="imported.xml").leistung
     diff = _differences(_without(curated.to_dict(), "en"), _without(imported.to_dict(), "en"))
-    assert set(diff) == {k for k in KNOWN if k.startswith(".cost_modules")}, diff
+    assert diff == {}, diff
 
 
 @pytest.mark.parametrize("source", ["seed.txt", "german.txt"])

@@ -154,10 +154,10 @@ def test_curated_fixture_page(lang: str) -> None:
     text = " ".join(body.text_content().split())
     if lang == "de":
         assert "§ 25 Abs. 4 Satz 2 Aufenthaltsgesetz (AufenthG)" in text
-        assert "Gebühr für Minderjährige" in text and "05.04.2022" in text
+        assert "50 Euro für Minderjährige" in text and "05.04.2022" in text
     else:
         assert "Section 25 (4) sentence 2 Residence Act (AufenthG)" in text
-        assert "Fee for minors" in text and "2022-04-05" in text
+        assert "50 euros for minors" in text and "2022-04-05" in text
 
 
 def test_cost_and_duration_formats() -> None:
