@@ -79,18 +79,6 @@ def _rules_without(disabled: frozenset[str]) -> list[Rule]:
     return [r for r in RULES.values() if r.fn is not None and r.code not in disabled]
 
 
-@cache
-def _depth_probe(steps: int) -> etree.XPath:
-    """The first element ``steps`` levels below the context node (empty list if none).
-
-    One XPath walk in C instead of a Python walk over every leaf.
-    """
-    return etree.XPath("(" + "/".join(["*"] * max(1, steps)) + ")[1]")
-
-
-_NO_DEPTH_WALK = 256  # xmlsafe leaves depth to libxml2 (256) from this limit on
-
-
 def _finding(code: str, message: str, message_de: str, loc: Location) -> Finding:
     return Finding(code, RULES[code].severity, message, loc, message_de=message_de)
 
@@ -137,7 +125,7 @@ class _Runner:
         self.xsd_missing_reported: set[str] = set()
         self.entries = 0
         # an element this many levels below an entry (depth 2) breaks the depth limit
-        self.too_deep = _depth_probe(options.limits.max_depth - 1)
+        self.entry_depth = options.limits.max_depth - 1
 
     # -- one Leistung ----------------------------------------------------
     def leistung(
@@ -218,19 +206,8 @@ class _Runner:
 
     # -- a whole document --------------------------------------------------
     def document(self, data: bytes) -> Iterator[Finding]:
-        limits = self.options.limits
-        # the same depth limit as xmlsafe's, checked by one XPath walk instead of
-        # xmlsafe's Python walk over every leaf (a quarter of the parse time)
-        fast = xmlsafe.XmlLimits(max_bytes=limits.max_bytes, max_depth=_NO_DEPTH_WALK)
-        tree = xmlsafe.parse_bytes(data, file=self.name, limits=fast)
+        tree = xmlsafe.parse_bytes(data, file=self.name, limits=self.options.limits)
         root = tree.getroot()
-        deep = _depth_probe(limits.max_depth)(root)
-        if limits.max_depth < _NO_DEPTH_WALK and isinstance(deep, list) and deep:
-            raise LimitExceededError(
-                f"nesting deeper than {limits.max_depth} levels",
-                file=self.name,
-                line=xmlsafe.source_line(cast(etree._Element, deep[0])),
-            )
         if local(root) == "leistung":
             yield from self.leistung(root)
             return
@@ -297,7 +274,7 @@ class _Runner:
         deleted: list[tuple[tuple[str, str], int, int | None]],
     ) -> Iterator[Finding]:
         line = xmlsafe.source_line(el)
-        if self.too_deep(el):
+        if xmlsafe.too_deep(el, self.entry_depth) is not None:
             # the toolkit's depth limit holds per entry (libxml2's 256 holds for the stream)
             yield _finding(
                 doc.IO_LIMIT,
