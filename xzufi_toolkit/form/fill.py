@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.errors import FormError, ValidationFailedError
 from xzufi_toolkit.findings import Finding, Report
+from xzufi_toolkit.form.annex import AnnexEntry, annex_notes, annex_pages
 from xzufi_toolkit.form.fonts import FormFont, form_font
 from xzufi_toolkit.form.inspect import (
     FieldInfo,
@@ -74,10 +75,17 @@ class FormFiller:
         sources: Mapping[str, str] | None = None,
         file: str | None = None,
         show_values: bool = False,
+        annex: bool = True,
     ) -> list[Finding]:
         """Findings for ``values``; see :mod:`xzufi_toolkit.form.values` for the codes."""
         return check_values(
-            self.info, values, self.font, file=file, sources=sources, show_values=show_values
+            self.info,
+            values,
+            self.font,
+            file=file,
+            sources=sources,
+            show_values=show_values,
+            annex=annex,
         )
 
     def fill(
@@ -88,9 +96,15 @@ class FormFiller:
         sources: Mapping[str, str] | None = None,
         file: str | None = None,
         show_values: bool = False,
+        annex: bool = True,
     ) -> bytes:
-        """The filled PDF as bytes; raises ``ValidationFailedError`` on value errors."""
-        findings = self.check(values, sources=sources, file=file, show_values=show_values)
+        """The filled PDF as bytes; raises ``ValidationFailedError`` on value errors.
+
+        With ``annex`` (default) text that does not fit its box goes to annex pages.
+        """
+        findings = self.check(
+            values, sources=sources, file=file, show_values=show_values, annex=annex
+        )
         report = Report(findings=findings, documents=1)
         if not report.valid:
             raise ValidationFailedError(
@@ -100,7 +114,7 @@ class FormFiller:
                 hint="see the findings; nothing was written",
             )
         try:
-            data = self._fill(values)
+            data = self._fill(values, annex=annex)
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             raise FormError(
                 f"cannot fill this form: {type(exc).__name__} in its field structure",
@@ -114,7 +128,26 @@ class FormFiller:
         return data
 
     # -- implementation ---------------------------------------------------
-    def _fill(self, values: Mapping[str, FieldValue]) -> bytes:
+    def shown_texts(
+        self, values: Mapping[str, FieldValue], *, annex: bool = True
+    ) -> tuple[dict[str, str], list[AnnexEntry]]:
+        """What each text-like field shows (a note where the text went to the annex)."""
+        texts: dict[str, str] = {}
+        for name, raw in values.items():
+            info = self.info.by_name[name]
+            value = normalize_value(info, raw)
+            if not isinstance(value, str) or info.kind in ("checkbox", "radio"):
+                continue
+            if info.kind in ("combo", "list"):
+                value = info.labels[info.options.index(value)] if value else ""
+            texts[name] = value
+        if not annex:
+            return texts, []
+        notes, entries = annex_notes(self.font, self.info, texts)
+        texts.update(notes)
+        return texts, entries
+
+    def _fill(self, values: Mapping[str, FieldValue], *, annex: bool = True) -> bytes:
         from pypdf import PdfReader, PdfWriter
         from pypdf.generic import NameObject
 
@@ -126,6 +159,7 @@ class FormFiller:
             if key in acro:
                 del acro[key]
         fields = {name: (node, widgets) for name, node, widgets in iter_terminal_fields(writer)}
+        shown, entries = self.shown_texts(values, annex=annex)
         font_ref: IndirectObject | None = None
         for name, raw in values.items():
             info = self.info.by_name[name]
@@ -136,16 +170,18 @@ class FormFiller:
                 continue
             if font_ref is None:
                 font_ref = self._add_font(writer)
-            text = str(value)
-            node[NameObject("/V")] = _text(text)
-            if info.kind in ("combo", "list"):
-                text = info.labels[info.options.index(text)] if text else ""
-                if "/I" in node:
-                    del node["/I"]
+            node[NameObject("/V")] = _text(str(value))
+            text = shown[name]
+            if info.kind in ("combo", "list") and "/I" in node:
+                del node["/I"]
             for widget in widgets:
                 self._draw(writer, info, widget, text, font_ref)
             size = info.font_size or 0
             node[NameObject("/DA")] = _text(f"/{FONT_RESOURCE} {_num(size)} Tf 0 g")
+        if entries:
+            if font_ref is None:
+                font_ref = self._add_font(writer)
+            self._add_annex(writer, entries, font_ref)
         # the template's replaced appearance streams are unreferenced now: drop them (-15 %)
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
@@ -206,6 +242,21 @@ class FormFiller:
         widget[NameObject("/AP")] = DictionaryObject(
             {NameObject("/N"): writer._add_object(ap_stream)}
         )
+
+    def _add_annex(
+        self, writer: PdfWriter, entries: list[AnnexEntry], font_ref: IndirectObject
+    ) -> None:
+        from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+        width, height = self.page_size
+        for content in annex_pages(self.font, FONT_RESOURCE, (width, height), entries):
+            page = writer.add_blank_page(width, height)
+            stream = DecodedStreamObject()
+            stream.set_data(content)
+            page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+            page[NameObject("/Resources")] = DictionaryObject(
+                {NameObject("/Font"): DictionaryObject({NameObject(f"/{FONT_RESOURCE}"): font_ref})}
+            )
 
     def _add_font(self, writer: PdfWriter) -> IndirectObject:
         """Embed the subset as a Type0/CIDFontType2 font and register it in /DR."""

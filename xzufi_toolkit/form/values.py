@@ -18,6 +18,9 @@ Codes (all errors unless noted):
 - ``FORM-STATE-UNKNOWN``: not an on-state of the checkbox or radio group
 - ``FORM-GLYPH-MISSING``: the embedded font has no glyph for a character
 - ``FORM-TEXT-OVERFLOW``: the text does not fit the box even at the smallest size
+  (and, for text and multiline fields, annexes are off or not even the note fits)
+- ``FORM-TEXT-ANNEX`` (info): the text does not fit; the field shows "siehe
+  Anlage" and the full text goes to an annex page (:mod:`.annex`)
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.form.annex import ANNEX_KINDS, note_for
 from xzufi_toolkit.form.fonts import FormFont
 from xzufi_toolkit.form.inspect import FieldInfo, FormInfo
 from xzufi_toolkit.form.layout import TextPlan, plan_comb, plan_line, plan_multiline
@@ -99,6 +103,7 @@ def check_values(
     file: str | None = None,
     sources: Mapping[str, str] | None = None,
     show_values: bool = False,
+    annex: bool = True,
 ) -> list[Finding]:
     """Findings for ``values`` (field name -> value) in ``form``; empty when all fit."""
     out: list[Finding] = []
@@ -109,7 +114,7 @@ def check_values(
         if info is None:
             out.append(_f("FORM-FIELD-UNKNOWN", f"the form has no field {name!r}", loc))
             continue
-        out.extend(_check_one(info, normalize_value(info, value), font, loc, shown))
+        out.extend(_check_one(info, normalize_value(info, value), font, loc, shown, annex=annex))
     return out
 
 
@@ -118,7 +123,7 @@ def _f(code: str, message: str, loc: Location, severity: Severity = Severity.ERR
 
 
 def _check_one(
-    info: FieldInfo, value: FieldValue, font: FormFont, loc: Location, shown: str
+    info: FieldInfo, value: FieldValue, font: FormFont, loc: Location, shown: str, *, annex: bool
 ) -> list[Finding]:
     name = info.name
     out: list[Finding] = []
@@ -139,7 +144,7 @@ def _check_one(
         text = info.labels[info.options.index(value)] if value else ""
     else:
         text = value
-    return out + _check_text(info, text, font, loc, shown)
+    return out + _check_text(info, text, font, loc, shown, annex=annex)
 
 
 def _check_state(info: FieldInfo, value: FieldValue, loc: Location, shown: str) -> list[Finding]:
@@ -154,7 +159,7 @@ def _check_state(info: FieldInfo, value: FieldValue, loc: Location, shown: str) 
 
 
 def _check_text(
-    info: FieldInfo, text: str, font: FormFont, loc: Location, shown: str
+    info: FieldInfo, text: str, font: FormFont, loc: Location, shown: str, *, annex: bool
 ) -> list[Finding]:
     name = info.name
     out: list[Finding] = []
@@ -175,7 +180,12 @@ def _check_text(
         out.append(_f("FORM-GLYPH-MISSING", msg, loc))
     if text and not out and info.kind in TEXT_KINDS | {"combo"}:
         plan = plan_field(font, info, text)
-        if not plan.fits:
+        if plan.fits:
+            return out
+        if annex and info.kind in ANNEX_KINDS and note_for(font, info, 99) is not None:
+            msg = f"field {name!r}: the text does not fit; the full text goes to an annex page"
+            out.append(_f("FORM-TEXT-ANNEX", msg, loc, Severity.INFO))
+        else:
             msg = f"field {name!r}: the text{shown} does not fit the box even at the smallest size"
             out.append(_f("FORM-TEXT-OVERFLOW", msg, loc))
     return out

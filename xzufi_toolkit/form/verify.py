@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from xzufi_toolkit.errors import UsageError
 from xzufi_toolkit.form.render import GrayImage
-from xzufi_toolkit.form.values import TEXT_KINDS, FieldValue, normalize_value, plan_field
+from xzufi_toolkit.form.values import FieldValue, plan_field
 
 if TYPE_CHECKING:
     from xzufi_toolkit.form.fill import FormFiller
@@ -29,18 +29,10 @@ Renderer = Callable[..., GrayImage]
 
 
 def expected_texts(filler: FormFiller, values: Mapping[str, FieldValue]) -> dict[str, str]:
-    """The text each text-like field should show (choice fields: the option's label)."""
-    out: dict[str, str] = {}
-    for name, raw in values.items():
-        info = filler.info.by_name[name]
-        value = normalize_value(info, raw)
-        if not isinstance(value, str) or not value:
-            continue
-        if info.kind in TEXT_KINDS:
-            out[name] = value
-        elif info.kind in ("combo", "list"):
-            out[name] = info.labels[info.options.index(value)]
-    return out
+    """The text each text-like field should show: the value, the option's label, or
+    the annex note where the text did not fit."""
+    shown, _ = filler.shown_texts(values)
+    return {name: text for name, text in shown.items() if text}
 
 
 def reference_pdf(filler: FormFiller, texts: Mapping[str, str]) -> bytes:
