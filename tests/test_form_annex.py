@@ -119,3 +119,18 @@ def test_every_valid_case_fills(filler: FormFiller, case: dict[str, Any]) -> Non
     assert {f.severity.value for f in filler.check(values)} <= {"info"}
     fields = PdfReader(io.BytesIO(filler.fill(values))).get_fields() or {}
     assert fields["begruendung"]["/V"] == values["begruendung"]
+
+
+def test_cli_says_where_the_text_went(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from xzufi_toolkit.cli.main import main
+
+    case = copy.deepcopy(BASE)
+    case["antrag"]["begruendungHaertefall"] = LONG
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert main(["form", "fill", str(path), "-o", str(out), "--today", "2026-11-20"]) == 0
+    err = capsys.readouterr().err
+    assert "info [FORM-TEXT-ANNEX]" in err and "$.antrag.begruendungHaertefall" in err
+    assert "bettlägerig" not in err
+    assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) > 3

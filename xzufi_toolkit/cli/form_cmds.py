@@ -131,7 +131,7 @@ def fill_one(
         values, sources, problems = apply_mapping(mapping, doc, file=name, show_values=show_values)
         if problems:
             return case_path, 1, problems, None
-        pdf = filler.fill(
+        pdf, notes = filler.fill_report(
             values, flatten=flatten, sources=sources, file=name, show_values=show_values
         )
         write_output(out_path, pdf, *[p for p in (case_path, filler.file) if p])
@@ -141,7 +141,7 @@ def fill_one(
         return case_path, 1, findings, None if findings else str(exc)
     except XzufiError as exc:
         return case_path, exc.exit_code, [], str(exc)
-    return case_path, 0, [], None
+    return case_path, 0, notes, None
 
 
 def _fill_task(

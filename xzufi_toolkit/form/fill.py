@@ -102,6 +102,27 @@ class FormFiller:
 
         With ``annex`` (default) text that does not fit its box goes to annex pages.
         """
+        data, _ = self.fill_report(
+            values,
+            flatten=flatten,
+            sources=sources,
+            file=file,
+            show_values=show_values,
+            annex=annex,
+        )
+        return data
+
+    def fill_report(
+        self,
+        values: Mapping[str, FieldValue],
+        *,
+        flatten: bool = False,
+        sources: Mapping[str, str] | None = None,
+        file: str | None = None,
+        show_values: bool = False,
+        annex: bool = True,
+    ) -> tuple[bytes, list[Finding]]:
+        """:meth:`fill`, also returning the findings below error (e.g. ``FORM-TEXT-ANNEX``)."""
         findings = self.check(
             values, sources=sources, file=file, show_values=show_values, annex=annex
         )
@@ -125,7 +146,7 @@ class FormFiller:
             from xzufi_toolkit.form.flatten import flatten_pdf
 
             data = flatten_pdf(data, file=self.file)
-        return data
+        return data, findings
 
     # -- implementation ---------------------------------------------------
     def shown_texts(
