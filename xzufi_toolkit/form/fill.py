@@ -134,9 +134,11 @@ class FormFiller:
                 file=file,
                 hint="see the findings; nothing was written",
             )
+        from pypdf.errors import PyPdfError
+
         try:
             data = self._fill(values, annex=annex)
-        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             raise FormError(
                 f"cannot fill this form: {type(exc).__name__} in its field structure",
                 file=self.file,

@@ -363,9 +363,11 @@ def page_of(widget: DictionaryObject, pages: dict[int, int]) -> int:
 def inspect_form(data: bytes, *, file: str | None = None) -> FormInfo:
     """Read the AcroForm of ``data`` (raises :class:`FormError` when unusable)."""
     reader = open_form(data, file=file)
+    from pypdf.errors import PyPdfError
+
     try:
         return _inspect(reader, hashlib.sha256(data).hexdigest())
-    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+    except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise FormError(
             f"damaged form structure: {type(exc).__name__}",
             file=file,

@@ -11,6 +11,7 @@ neither Pillow nor numpy.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import struct
 import subprocess
@@ -44,16 +45,26 @@ class GrayImage:
         return sum(1 for p in self.pixels if p < threshold)
 
 
-def render_pdfium(pdf: bytes, page: int = 1, *, dpi: float = 100.0) -> GrayImage:
+def render_pdfium(
+    pdf: bytes, page: int = 1, *, dpi: float = 100.0, file: str | None = None
+) -> GrayImage:
     """Page ``page`` (1-based) as pdfium draws it, with the form environment on."""
     import pypdfium2 as pdfium
 
     try:
         doc = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
-        raise FormError(f"pdfium cannot open the PDF: {exc}") from None
+        raise FormError(f"pdfium cannot open the PDF: {exc}", file=file) from None
+    log = logging.getLogger("pypdfium2")
+    level = log.level
     try:
-        doc.init_forms()
+        # a hybrid XFA form makes pypdfium2 log advice to rebuild it with XFA;
+        # the AcroForm part is what is drawn, so that advice is only noise
+        log.setLevel(logging.ERROR)
+        try:
+            doc.init_forms()
+        finally:
+            log.setLevel(level)
         if not 1 <= page <= len(doc):
             raise UsageError(f"page {page} does not exist; the PDF has {len(doc)} page(s)")
         bitmap = doc[page - 1].render(scale=dpi / 72.0, grayscale=True, may_draw_forms=True)
@@ -69,7 +80,9 @@ def render_pdfium(pdf: bytes, page: int = 1, *, dpi: float = 100.0) -> GrayImage
         doc.close()
 
 
-def render_poppler(pdf: bytes, page: int = 1, *, dpi: float = 100.0) -> GrayImage:
+def render_poppler(
+    pdf: bytes, page: int = 1, *, dpi: float = 100.0, file: str | None = None
+) -> GrayImage:
     """Page ``page`` (1-based) as poppler draws it (``pdftoppm -gray``)."""
     exe = shutil.which("pdftoppm")
     if exe is None:
@@ -83,8 +96,9 @@ def render_poppler(pdf: bytes, page: int = 1, *, dpi: float = 100.0) -> GrayImag
         )
         out = Path(tmp) / "out.pgm"
         if res.returncode != 0 or not out.is_file():
-            hint = res.stderr.decode("utf-8", "replace")[:200] or None
-            raise FormError("poppler cannot render the PDF", hint=hint)
+            lines = res.stderr.decode("utf-8", "replace").split("\n")
+            hint = next((ln.strip()[:200] for ln in lines if ln.strip()), None)  # one line
+            raise FormError("poppler cannot render the PDF", file=file, hint=hint)
         return _read_pgm(out.read_bytes())
 
 
