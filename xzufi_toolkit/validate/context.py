@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import cast
 
 from lxml import etree
@@ -34,6 +33,7 @@ __all__ = [
 NAMESPACES = {spec.ns: spec.version for spec in SPECS.values()}  # namespace -> version
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 _LOCALIZED = etree.XPath("descendant-or-self::*[@languageCode]")
+_EMPTY: list[etree._Element] = []  # shared empty result: callers never mutate it
 
 
 _LOCAL: dict[object, str] = {}
@@ -95,26 +95,53 @@ class Hit:
     severity: Severity | None = None  # None: the rule's default severity
 
 
-@dataclass
 class Ctx:
-    """One Leistung under validation."""
+    """One Leistung under validation.
 
-    el: etree._Element
-    version: str
-    today: datetime.date
-    show_values: bool = False
-    _index: dict[str, list[etree._Element]] = field(default_factory=dict)
-    _children: dict[int, dict[str, list[etree._Element]]] = field(default_factory=dict)
-    memo: dict[str, object] = field(default_factory=dict)  # per-Leistung results shared by rules
-    _texts: dict[int, str] = field(default_factory=dict)
-    _blank: dict[int, bool] = field(default_factory=dict)
+    Everything rules share is computed once per Leistung and kept in plain
+    attributes (no ``cached_property``: its lock cost more than the lookups).
+    The index keeps every element proxy alive, so elements are stable dict keys.
+    """
 
-    def __post_init__(self) -> None:
-        # One pass over the subtree: descendants by name. The index keeps every
-        # element proxy alive, so id() of an element is stable for this Ctx.
+    __slots__ = (
+        "_blank",
+        "_codes",
+        "_index",
+        "_kids",
+        "_localized",
+        "_text_modules",
+        "_texts",
+        "_typisierung",
+        "el",
+        "memo",
+        "show_values",
+        "today",
+        "version",
+    )
+
+    def __init__(
+        self,
+        el: etree._Element,
+        version: str,
+        today: datetime.date,
+        show_values: bool = False,
+    ) -> None:
+        self.el = el
+        self.version = version
+        self.today = today
+        self.show_values = show_values
+        self.memo: dict[str, object] = {}  # per-Leistung results shared by rules
+        self._kids: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+        self._texts: dict[etree._Element, str] = {}
+        self._blank: dict[etree._Element, bool] = {}
+        self._codes: dict[etree._Element, str] = {}
+        self._localized: list[etree._Element] | None = None
+        self._text_modules: dict[str, list[etree._Element]] | None = None
+        self._typisierung: list[str] | None = None
+        # One pass over the subtree: descendants by name.
         index: dict[str, list[etree._Element]] = {}
         known = _LOCAL.get  # inlined local(): this loop runs for every element
-        for e in self.el.iter(tag=etree.Element):
+        for e in el.iter(tag=etree.Element):
             name = known(e.tag)
             if name is None:
                 name = local(e)
@@ -127,60 +154,81 @@ class Ctx:
 
     def all(self, name: str) -> list[etree._Element]:
         """Every descendant (and self) with this lower-cased local name, in document order."""
-        return self._index.get(name, [])
+        return self._index.get(name, _EMPTY)
 
     def kids(self, name: str, parent: etree._Element | None = None) -> list[etree._Element]:
         """Direct children of ``parent`` (default: the Leistung) with this local name."""
         p = self.el if parent is None else parent
-        by_name = self._children.get(id(p))
+        by_name = self._kids.get(p)
         if by_name is None:
-            by_name = {}
+            by_name = self._kids[p] = {}
             known = _LOCAL.get
             for c in p:
                 n = known(c.tag)
-                by_name.setdefault(local(c) if n is None else n, []).append(c)
-            self._children[id(p)] = by_name
-        return by_name.get(name, [])
+                if n is None:
+                    n = local(c)
+                found = by_name.get(n)
+                if found is None:
+                    by_name[n] = [c]
+                else:
+                    found.append(c)
+        return by_name.get(name, _EMPTY)
 
     def kid(self, name: str, parent: etree._Element | None = None) -> etree._Element | None:
         found = self.kids(name, parent)
         return found[0] if found else None
 
-    @cached_property
+    def code(self, el: etree._Element) -> str:
+        """:func:`code_value` of ``el``, once per element."""
+        value = self._codes.get(el)
+        if value is None:
+            value = self._codes[el] = code_value(el)
+        return value
+
+    @property
     def text_modules(self) -> dict[str, list[etree._Element]]:
         """``modulText`` elements by their ``leikaTextmodul`` code."""
-        out: dict[str, list[etree._Element]] = {}
-        for m in self.all("modultext"):
-            code_el = self.kid("leikatextmodul", m)
-            code = code_value(code_el) if code_el is not None else ""
-            out.setdefault(code, []).append(m)
+        out = self._text_modules
+        if out is None:
+            out = self._text_modules = {}
+            for m in self.all("modultext"):
+                code_el = self.kid("leikatextmodul", m)
+                code = self.code(code_el) if code_el is not None else ""
+                found = out.get(code)
+                if found is None:
+                    out[code] = [m]
+                else:
+                    found.append(m)
         return out
 
-    @cached_property
+    @property
     def localized(self) -> list[etree._Element]:
         """Elements with a ``languageCode`` attribute (StringLocalized and HTML texts)."""
-        return cast("list[etree._Element]", _LOCALIZED(self.el))
+        out = self._localized
+        if out is None:
+            out = self._localized = cast("list[etree._Element]", _LOCALIZED(self.el))
+        return out
 
     def text(self, el: etree._Element) -> str:
         """``el.text`` decoded once per Leistung (text modules are read by several rules)."""
-        texts = self._texts
-        key = id(el)
-        value = texts.get(key)
+        value = self._texts.get(el)
         if value is None:
-            value = texts[key] = el.text or ""
+            value = self._texts[el] = el.text or ""
         return value
 
     def blank(self, el: etree._Element) -> bool:
         """Whether ``el``'s HTML text is empty (only markup or whitespace), once per element."""
-        key = id(el)
-        value = self._blank.get(key)
+        value = self._blank.get(el)
         if value is None:
-            value = self._blank[key] = is_blank_html(self.text(el))
+            value = self._blank[el] = is_blank_html(self.text(el))
         return value
 
-    @cached_property
+    @property
     def typisierung(self) -> list[str]:
-        return [code_value(e) for e in self.kids("typisierung")]
+        out = self._typisierung
+        if out is None:
+            out = self._typisierung = [self.code(e) for e in self.kids("typisierung")]
+        return out
 
     def hit(
         self, el: etree._Element | None, en: str, de: str, severity: Severity | None = None

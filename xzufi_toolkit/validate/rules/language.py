@@ -19,21 +19,39 @@ REF = "xzufi.md: StringLocalized / HtmlStringLocalized (languageCode); PVOG: 'de
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
-def _localized(ctx: Ctx) -> Iterator[tuple[etree._Element, str]]:
-    """Elements with a ``languageCode`` attribute, with the attribute's value."""
-    for el in ctx.localized:
-        yield el, el.get("languageCode") or ""
+_LangInfo = tuple[str, bool, str]  # stripped code, has a BCP 47 shape, normalised code
+_INFO: dict[str, _LangInfo] = {}
+_INFO_MAX = 4096  # hostile input with endless distinct codes must not grow the cache
+
+
+def _info(raw: str) -> _LangInfo:
+    """Shape and normal form of one language code (catalogues repeat a handful)."""
+    info = _INFO.get(raw)
+    if info is None:
+        v = raw.strip()
+        info = (v, _BCP47.match(v) is not None, normalize_language(v))
+        if len(_INFO) < _INFO_MAX:
+            _INFO[raw] = info
+    return info
 
 
 def _code_elements(ctx: Ctx) -> list[tuple[etree._Element, str, bool, str]]:
-    """(element, code, is a BCP 47 shape, normalised code), once per Leistung."""
+    """(element, code, is a BCP 47 shape, normalised code), once per Leistung.
+
+    Elements with a ``languageCode`` attribute come first, then ``languageCode`` elements.
+    """
     cached = ctx.memo.get("langcodes")
     if cached is None:
-        pairs = list(_localized(ctx)) + [(el, el.text or "") for el in ctx.all("languagecode")]
+        info = _INFO.get
         found: list[tuple[etree._Element, str, bool, str]] = []
-        for el, value in pairs:
-            v = value.strip()
-            found.append((el, v, bool(_BCP47.match(v)), normalize_language(v)))
+        for el in ctx.localized:
+            raw = el.get("languageCode") or ""
+            i = info(raw) or _info(raw)
+            found.append((el, i[0], i[1], i[2]))
+        for el in ctx.all("languagecode"):
+            raw = el.text or ""
+            i = info(raw) or _info(raw)
+            found.append((el, i[0], i[1], i[2]))
         ctx.memo["langcodes"] = cached = found
     return cast("list[tuple[etree._Element, str, bool, str]]", cached)
 
@@ -48,14 +66,17 @@ def _code_elements(ctx: Ctx) -> list[tuple[etree._Element, str, bool, str]]:
 def german_present(ctx: Ctx) -> Iterator[Hit]:
     """Wherever a localized element (same name, same parent) exists in another
     language, it also exists in German: translations accompany the German master text."""
-    groups: dict[tuple[int, str], tuple[etree._Element, set[str]]] = {}
+    groups: dict[tuple[etree._Element | None, object], tuple[etree._Element, set[str]]] = {}
     # the attribute-carrying elements come first in _code_elements
     for el, _, _, norm in _code_elements(ctx)[: len(ctx.localized)]:
-        key = (id(el.getparent()), local(el))  # proxies are kept alive by the Ctx index
-        first, langs = groups.setdefault(key, (el, set()))
-        langs.add(norm)
+        key = (el.getparent(), local(el))  # proxies are kept alive by the Ctx index
+        group = groups.get(key)
+        if group is None:
+            groups[key] = (el, {norm})
+        else:
+            group[1].add(norm)
     for first, langs in groups.values():
-        if langs and "de" not in langs:
+        if "de" not in langs:
             others = ", ".join(sorted(x or "(none)" for x in langs))
             yield ctx.hit(
                 first,
