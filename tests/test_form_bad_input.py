@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import FormError
@@ -187,3 +189,30 @@ def _regenerate() -> None:
 
 if __name__ == "__main__" and "--regenerate" in sys.argv:
     _regenerate()
+
+
+_TEMPLATE = FORM.read_bytes()
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(_TEMPLATE)
+    for _ in range(draw(st.integers(1, 6))):
+        pos = draw(st.integers(0, len(data) - 1))
+        data[pos : pos + draw(st.integers(1, 64))] = draw(st.binary(min_size=0, max_size=64))
+    if draw(st.booleans()):
+        data = data[: draw(st.integers(0, len(data)))]
+    return bytes(data)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=_mutated())
+def test_damaged_forms_raise_only_form_errors(data: bytes) -> None:
+    from xzufi_toolkit.errors import ValidationFailedError
+    from xzufi_toolkit.form import FormFiller
+
+    try:
+        filler = FormFiller(data, file="fuzz.pdf")
+        filler.fill({name: "Wiśniewski" for name in ("familienname", "wohnort")}, flatten=True)
+    except (FormError, ValidationFailedError):
+        pass

@@ -160,10 +160,7 @@ def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
             file=file,
             hint="ask the authority for an unprotected form or decrypt it (qpdf --decrypt)",
         )
-    acro: Any = root.get("/AcroForm")
-    acro = acro.get_object() if acro is not None else None
-    fields: Any = acro.get("/Fields") if acro is not None else None
-    has_fields = bool(fields is not None and len(fields.get_object()) > 0)
+    acro, has_fields = _acroform(root, file)
     if acro is not None and "/XFA" in acro and not has_fields:
         raise FormError(
             "XFA-only form: its fields exist only in XFA, which no current viewer but "
@@ -178,6 +175,29 @@ def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
             hint="inspect shows only fillable PDFs; is this a printed or flattened form?",
         )
     return reader
+
+
+def _acroform(root: Any, file: str | None) -> tuple[Any, bool]:
+    """The /AcroForm dictionary (or ``None``) and whether it lists any field."""
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    try:
+        if not isinstance(root, DictionaryObject):
+            raise TypeError("catalog is not a dictionary")
+        acro: Any = root.get("/AcroForm")
+        acro = acro.get_object() if acro is not None else None
+        if not isinstance(acro, DictionaryObject):
+            return None, False
+        fields: Any = acro.get("/Fields")
+        fields = fields.get_object() if fields is not None else None
+        return acro, isinstance(fields, ArrayObject) and len(fields) > 0
+    except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise FormError(
+            f"damaged PDF: {type(exc).__name__} in the document catalog",
+            file=file,
+            hint="repair it with qpdf or export it again from the authoring tool",
+        ) from None
 
 
 def iter_terminal_fields(

@@ -116,7 +116,8 @@ def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
     """Parse and check a mapping file; :class:`ConfigError` names the first problem."""
     try:
         doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: also numbers of more than 4300 digits; RecursionError: deep nesting
         line = getattr(exc, "lineno", None)
         raise ConfigError("the mapping is not JSON", file=file, line=line) from None
     errors = sorted(_mapping_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
