@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xzufi_toolkit.errors import ValidationFailedError
 from xzufi_toolkit.form import FormFiller
@@ -80,3 +83,37 @@ def test_date_pattern(fmt: str, good: str, bad: str) -> None:
 
 def test_date_pattern_with_month_names_is_not_checked() -> None:
     assert date_pattern("dd mmm yyyy") is None
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda kids: (
+        st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3)
+    ),
+    max_leaves=12,
+)
+_BASE_MAPPING = json.loads(form_file("aufenthalt-25-4-2.mapping.json").read_text(encoding="utf-8"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(doc=_JSON, key=st.sampled_from(["path", "transform", "table", "format", "fallback", "join"]))
+def test_hostile_mappings_raise_config_errors(doc: Any, key: str) -> None:
+    from xzufi_toolkit.errors import ConfigError
+    from xzufi_toolkit.form.mapping import load_mapping
+
+    for candidate in (
+        doc,
+        {**_BASE_MAPPING, "fields": {"familienname": {"path": "$.a", key: doc}}},
+    ):
+        with contextlib.suppress(ConfigError):
+            load_mapping(json.dumps(candidate).encode())
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=_JSON)
+def test_any_json_maps_without_crashing(case: Any) -> None:
+    from xzufi_toolkit.form.mapping import apply_mapping, load_mapping
+
+    mapping = load_mapping(json.dumps(_BASE_MAPPING).encode())
+    values, sources, _ = apply_mapping(mapping, {"antragsteller": case, "unterlagen": case})
+    assert set(sources) >= set(values)

@@ -37,7 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from xzufi_toolkit.errors import ConfigError, FormError
+from xzufi_toolkit.errors import ConfigError, FormError, SchemaError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.form.inspect import FormInfo
 from xzufi_toolkit.form.values import FieldValue
@@ -101,7 +101,12 @@ def _mapping_validator() -> Any:
 def _codelist(name: str) -> dict[str, str]:
     if not re.fullmatch(r"[a-z0-9_-]+", name):
         raise ConfigError(f"not a code list name: {name!r}")
-    doc = json.loads(data_file("codelists", f"{name}.json").read_text(encoding="utf-8"))
+    try:
+        doc = json.loads(data_file("codelists", f"{name}.json").read_text(encoding="utf-8"))
+    except SchemaError:
+        raise ConfigError(
+            f"unknown code list {name!r}", hint="see xzufi_toolkit/data/codelists"
+        ) from None
     out: dict[str, str] = {}
     for entry in doc.get("codes", []):
         label = entry.get("name")
@@ -149,6 +154,7 @@ def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
                 table = tables[table]
             else:
                 raise ConfigError(f"field {name!r}: unknown table {table!r}", file=file)
+        _check_templates(name, spec, file)
         rules.append(
             FieldRule(
                 field=name,
@@ -169,6 +175,19 @@ def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
         case_schema=doc.get("case_schema"),
         file=file,
     )
+
+
+def _check_templates(name: str, spec: dict[str, Any], file: str | None) -> None:
+    """``format`` takes one ``{}``, ``fallback`` one ``{code}``: anything else fails here."""
+    try:
+        if "format" in spec:
+            spec["format"].format("x")
+        if "fallback" in spec:
+            spec["fallback"].format(code="x")
+    except (KeyError, IndexError, ValueError, AttributeError):
+        raise ConfigError(
+            f"field {name!r}: format takes one {{}}, fallback one {{code}}", file=file
+        ) from None
 
 
 def _valid_path(path: str) -> bool:
