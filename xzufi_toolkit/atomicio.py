@@ -11,15 +11,13 @@ from pathlib import Path
 
 from xzufi_toolkit.errors import InputError, UsageError
 
-__all__ = ["ensure_not_input", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["check_output", "ensure_not_input", "write_bytes_atomic", "write_text_atomic"]
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path()
-    if not folder.is_dir():
-        raise UsageError(f"output folder does not exist: {folder}", file=str(target))
+    folder = _writable_target(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -35,6 +33,30 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
         raise
 
 
+def _writable_target(target: Path) -> Path:
+    """The folder ``target`` will be written into; usage errors for impossible targets."""
+    if target.is_dir():
+        raise UsageError(
+            "output is a folder, not a file", file=str(target), hint="name a file inside it"
+        )
+    folder = target.parent if str(target.parent) else Path()
+    if not folder.is_dir():
+        raise UsageError(f"output folder does not exist: {folder}", file=str(target))
+    return folder
+
+
+def check_output(path: str | Path, *inputs: str | Path) -> None:
+    """Refuse an output path before any work is done (so no other output is written first).
+
+    The same checks the writers make: the folder exists, the path is not a
+    folder and not one of the inputs. ``-`` (standard output) always passes.
+    """
+    if str(path) == "-":
+        return
+    _writable_target(Path(path))
+    ensure_not_input(path, *[i for i in inputs if str(i) != "-"])
+
+
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     write_bytes_atomic(path, text.encode(encoding))
 
@@ -44,7 +66,7 @@ def ensure_not_input(output: str | Path, *inputs: str | Path) -> None:
     out = Path(output)
     for src in inputs:
         s = Path(src)
-        if out.exists() and s.exists() and out.resolve() == s.resolve():
+        if out.exists() and s.exists() and out.samefile(s):  # also symlinks, hard links
             raise UsageError(
                 "output would overwrite the input",
                 file=str(output),

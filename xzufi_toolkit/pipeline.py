@@ -84,8 +84,7 @@ def check_case_bytes(
     show_values: bool = False,
 ) -> CheckedCase:
     """Parse and check case JSON; raise :class:`ValidationFailedError` if it has errors."""
-    import json
-
+    from xzufi_toolkit.case.io import parse_case_json
     from xzufi_toolkit.case.validate import validate_case
 
     case, report = validate_case(
@@ -98,7 +97,8 @@ def check_case_bytes(
             file=file,
             hint="nothing was written; fix the case data first",
         )
-    return CheckedCase(document=json.loads(data.decode("utf-8")), case=case, report=report)
+    document = parse_case_json(data, file=file)  # the checked bytes (a BOM is allowed)
+    return CheckedCase(document=document, case=case, report=report)
 
 
 def fill_case(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -62,12 +63,42 @@ def open_bundle(path: str | Path) -> dict[str, bytes]:
             if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_BUNDLE_BYTES:
                 raise InputError("bundle is larger than the limit", file=where)
             for info in infos:
-                files[_safe_name(info.filename, where)] = zf.read(info)
+                name = _safe_name(info.filename, where)
+                if name in files:
+                    raise InputError(f"bundle holds {name!r} twice", file=where)
+                files[name] = _read_entry(zf, info, where)
     except zipfile.BadZipFile:
         raise InputError("not a bundle: neither a folder nor a ZIP file", file=where) from None
     except OSError as exc:
         raise InputError(f"cannot read bundle: {exc.strerror}", file=where) from None
     return files
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> bytes:
+    """One entry's bytes; a damaged, encrypted or exotic entry is an InputError."""
+    try:
+        return zf.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        reason = f"damaged ({exc})"  # e.g. "Bad CRC-32": a size or checksum that lies
+    except NotImplementedError:  # a RuntimeError, so caught first
+        reason = "compressed with a method zipfile does not support"
+    except RuntimeError:
+        reason = "encrypted"
+    raise InputError(f"bundle entry {info.filename!r} cannot be read: {reason}", file=where)
+
+
+def _parse_metadata(raw: bytes, where: str) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 (byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        reason = f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
+    except RecursionError:
+        reason = "nested too deeply"
+    except ValueError:
+        reason = "a number is too long"  # int() refuses more than 4300 digits
+    raise InputError(f"metadata.json is not JSON: {reason}", file=where)
 
 
 def _finding(code: str, en: str, de: str, file: str, json_path: str | None = None) -> Finding:
@@ -108,10 +139,7 @@ def verify_bundle(path: str | Path) -> Report:
     raw = files.get(METADATA_NAME)
     if raw is None:
         raise InputError("bundle has no metadata.json", file=base, hint="is this a bundle?")
-    try:
-        metadata = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"metadata.json is not JSON: {exc}", file=meta_where) from None
+    metadata = _parse_metadata(raw, meta_where)
     schema_problems = metadata_findings(metadata, file=meta_where)
     report.extend(schema_problems)
     if schema_problems:

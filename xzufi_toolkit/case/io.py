@@ -116,8 +116,14 @@ def parse_case_json(data: bytes, *, file: str | None = None) -> Any:
             file=file,
             line=exc.lineno,
         ) from None
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"not valid JSON: {exc}", file=file) from None
+    except RecursionError:
+        raise InputError(
+            "not valid JSON: nested too deeply", file=file, hint="a case is a few levels deep"
+        ) from None
+    except ValueError as exc:
+        # int() refuses numbers of more than 4300 digits; its message names a sys setting
+        reason = "number too long" if "digits" in str(exc) else str(exc)
+        raise InputError(f"not valid JSON: {reason}", file=file) from None
 
 
 def json_path(parts: Any) -> str:

@@ -101,7 +101,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from xzufi_toolkit.bundle import verify_bundle
 
-    return emit_report(verify_bundle(args.bundle), args)
+    return emit_report(verify_bundle(args.bundle), args, inputs=[args.bundle])
 
 
 def _create(args: argparse.Namespace) -> int:
@@ -114,6 +114,10 @@ def _create(args: argparse.Namespace) -> int:
 
     if args.form and not args.mapping:
         raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
+    from xzufi_toolkit.atomicio import ensure_not_input
+
+    read = [args.case, *args.attach, args.form, args.mapping]
+    ensure_not_input(args.output, *[p for p in read if p and p != "-"])  # e.g. -o evidence.zip
     data, name = read_input(args.case)
     attachments = read_attachments(args.attach)
     leistung = load_leistung()

@@ -213,6 +213,25 @@ def _check(args: argparse.Namespace, path: str) -> tuple[Case | None, Report]:
         return None, Report(findings=[_input_finding("CASE-INPUT", exc)], documents=1)
 
 
+def _inputs(args: argparse.Namespace) -> list[str]:
+    names = ("case", "message", "leistung", "summary")
+    return [v for v in (getattr(args, n, None) for n in names) if isinstance(v, str) and v != "-"]
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse bad -o/--report paths before anything is written (no half-written results)."""
+    from pathlib import Path
+
+    from xzufi_toolkit.atomicio import check_output
+
+    check_output(args.output, *_inputs(args))
+    report = getattr(args, "report", None)
+    if report:
+        check_output(report, *_inputs(args))
+        if args.output != "-" and Path(report).resolve() == Path(args.output).resolve():
+            raise UsageError("--report and -o name the same file", file=report)
+
+
 def _emit(report: Report, args: argparse.Namespace, *, to_stderr: bool = False) -> int:
     """Emit with the shared options; message commands name the report file ``--report``."""
     from xzufi_toolkit.case.rules import RULES
@@ -227,8 +246,8 @@ def _emit(report: Report, args: argparse.Namespace, *, to_stderr: bool = False) 
             text = render(report, resolve_format(ns), resolve_lang(ns), rules=RULES)
             sys.stderr.write(text)
             return exit_code(report, ns)
-        return emit_report(report, ns, rules=RULES)
-    return emit_report(report, args, rules=RULES)
+        return emit_report(report, ns, rules=RULES, inputs=_inputs(args))
+    return emit_report(report, args, rules=RULES, inputs=_inputs(args))
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -291,6 +310,7 @@ def run_build(args: argparse.Namespace) -> int:
             uuid.UUID(args.message_id)
         except ValueError:
             raise UsageError("--message-id is not a UUID") from None
+    _check_outputs(args)
     to_stdout = args.output == "-"
     case, report = _check(args, args.case)
     if case is None or not report.valid:
@@ -324,6 +344,7 @@ def run_read(args: argparse.Namespace) -> int:
     from xzufi_toolkit.cli.common import read_input, write_output
     from xzufi_toolkit.message import read_message
 
+    _check_outputs(args)
     to_stdout = args.output == "-"
     try:
         data, name = read_input(args.message)

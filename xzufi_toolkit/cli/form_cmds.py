@@ -118,6 +118,7 @@ def fill_one(
     setup: tuple[Any, Any] | None = None,
 ) -> tuple[str, int, list[Finding], str | None]:
     """Fill one case; (case, exit code, findings, error message)."""
+    from xzufi_toolkit.case.io import parse_case_json
     from xzufi_toolkit.case.validate import validate_case
     from xzufi_toolkit.form.mapping import apply_mapping
 
@@ -127,7 +128,7 @@ def fill_one(
         case, report = validate_case(data, today=today, file=name, show_values=show_values)
         if case is None or not report.valid:
             return case_path, 1, [f for f in report if f.severity.rank == 2], None
-        doc = json.loads(data.decode("utf-8"))
+        doc = parse_case_json(data, file=name)  # the checked bytes (a BOM is allowed)
         values, sources, problems = apply_mapping(mapping, doc, file=name, show_values=show_values)
         if problems:
             return case_path, 1, problems, None
@@ -245,6 +246,6 @@ def _preview(args: argparse.Namespace) -> int:
     if not 10 <= args.dpi <= 600:
         raise UsageError("--dpi must be between 10 and 600")
     render = render_pdfium if args.engine == "pdfium" else render_poppler
-    image = render(data, args.page, dpi=args.dpi)
+    image = render(data, args.page, dpi=args.dpi, file=name)
     write_output(args.output, png_bytes(image), args.pdf)
     return 0

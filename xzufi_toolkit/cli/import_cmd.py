@@ -60,13 +60,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xzufi_toolkit.atomicio import ensure_not_input, write_text_atomic
+    from xzufi_toolkit.atomicio import check_output, write_text_atomic
     from xzufi_toolkit.findings import Report, Severity
     from xzufi_toolkit.portal_import import RULES, import_portal
     from xzufi_toolkit.reporters import render
 
+    check_output(args.output, args.file)  # both outputs are checked before either is written
     if args.report:
-        ensure_not_input(args.report, *[f for f in (args.file, args.output) if f != "-"])
+        check_output(args.report, *[f for f in (args.file, args.output) if f != "-"])
         if args.output != "-" and Path(args.report).resolve() == Path(args.output).resolve():
             raise UsageError("--report and -o name the same file", file=args.report)
     data, name = read_input(args.file)

@@ -142,6 +142,10 @@ def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> in
 
     data = src.read_bytes() if isinstance(src, Path) else src
     result = read_leistung(data, file=name)
+    if args.summary:
+        from xzufi_toolkit.xzufi import load_schema
+
+        load_schema(result.version, args.schema_dir)  # a bad --schema-dir fails before output
     _report(result.findings)
     if args.format == "json":
         doc = {"version": result.version, "leistung": result.leistung.to_dict()}

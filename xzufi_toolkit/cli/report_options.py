@@ -113,8 +113,12 @@ def emit_report(
     args: argparse.Namespace,
     *,
     rules: Mapping[str, RuleMeta] | Iterable[RuleMeta] | None = None,
+    inputs: Iterable[str] = (),
 ) -> int:
-    """Render the report as the flags say, write it, and return the exit code."""
+    """Render the report as the flags say, write it, and return the exit code.
+
+    ``inputs`` are the files the command read: ``--output`` must not name one.
+    """
     fmt = resolve_format(args)
     text = render(
         report,
@@ -128,8 +132,9 @@ def emit_report(
         text = "".join(text.splitlines(keepends=True)[:-1])
     output = getattr(args, "output", None)
     if output and output != "-":
-        from xzufi_toolkit.atomicio import write_text_atomic
+        from xzufi_toolkit.atomicio import check_output, write_text_atomic
 
+        check_output(output, *inputs)
         write_text_atomic(output, text)
         if fmt != "text" and not getattr(args, "quiet", False):
             # a machine report went to a file: keep a human summary on stderr

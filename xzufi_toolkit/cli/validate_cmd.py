@@ -201,4 +201,4 @@ def run(args: argparse.Namespace) -> int:
     bulk = validate_paths(files, options=options, jobs=jobs, progress=_Progress(interactive))
     report.extend(bulk.findings)
     report.documents += bulk.documents
-    return emit_report(report, args, rules=rule_meta())
+    return emit_report(report, args, rules=rule_meta(), inputs=files)

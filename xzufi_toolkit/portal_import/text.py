@@ -71,6 +71,7 @@ def extract_text(data: bytes, *, name: str) -> str:
 
 def _pdf_text(data: bytes, *, name: str) -> str:
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     hint = "pass the FIM Portal's PDF export of a Leistung"
     pypdf_log = logging.getLogger("pypdf")
@@ -93,6 +94,11 @@ def _pdf_text(data: bytes, *, name: str) -> str:
             pages = [_page_text(page) for page in reader.pages]
     except InputError:
         raise
+    except DependencyError:
+        # pypdf tries the empty password while opening; AES needs 'cryptography'
+        raise InputError(
+            "PDF is encrypted", file=name, hint="export the Leistung again without a password"
+        ) from None
     except _pdf_errors() as exc:
         raise InputError(
             f"PDF cannot be read ({type(exc).__name__})", file=name, hint=hint

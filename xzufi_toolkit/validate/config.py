@@ -57,12 +57,19 @@ def _line_of(text: str, needle: str) -> int | None:
     return None
 
 
+def _toml(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except RecursionError:  # tomllib recurses per nested array
+        raise ConfigError("not valid TOML: nested too deeply", file=file) from None
+
+
 def parse_config(
     text: str, *, file: str = "<config>", known: Iterable[str] | None = None
 ) -> RuleConfig:
     """Parse TOML ``text``; ``known`` are the valid rule codes (default: the registry)."""
     try:
-        data: dict[str, Any] = tomllib.loads(text)
+        data: dict[str, Any] = _toml(text, file)
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
         line = int(m.group(1)) if m else None
@@ -136,6 +143,10 @@ def load_config(path: str | Path) -> RuleConfig:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError("configuration file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read configuration: {exc}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"cannot read configuration: not UTF-8 (byte {exc.start})", file=str(path)
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration: {exc.strerror}", file=str(path)) from None
     return parse_config(text, file=str(path))
