@@ -69,16 +69,22 @@ def read_attachments(paths: Sequence[str]) -> dict[str, bytes]:
     return out
 
 
-def _match_attachments(case: Case, attachments: Mapping[str, bytes]) -> None:
-    """Every declared document attached with the declared hash, nothing undeclared."""
+def _match_attachments(
+    case: Case, attachments: Mapping[str, bytes], *, show_values: bool = False
+) -> None:
+    """Every declared document attached with the declared hash, nothing undeclared.
+
+    File names from the case are case data: named only with ``show_values``.
+    """
     declared = {u.dateiname: u for u in case.unterlagen}
     problems: list[str] = []
     for i, doc in enumerate(case.unterlagen):
         data = attachments.get(doc.dateiname)
+        where = f"$.unterlagen[{i}]" + (f" ({doc.dateiname})" if show_values else ".dateiname")
         if data is None:
-            problems.append(f"$.unterlagen[{i}] ({doc.dateiname}) is declared but not attached")
+            problems.append(f"{where} is declared but not attached")
         elif sha512_hex(data) != doc.sha512.lower():
-            problems.append(f"$.unterlagen[{i}] ({doc.dateiname}): sha512 differs from the case")
+            problems.append(f"{where}: sha512 differs from the case")
     problems.extend(
         f"{name} is attached but not declared in $.unterlagen"
         for name in attachments
@@ -99,11 +105,12 @@ def build_bundle(
     header: MessageHeader | None = None,
     service_name: str | None = None,
     form_id: str | None = None,
+    show_values: bool = False,
 ) -> Bundle:
     """Message, form, attachments and metadata for a valid ``case``."""
     from xzufi_toolkit.message.write import build_message
 
-    _match_attachments(case, attachments)
+    _match_attachments(case, attachments, show_values=show_values)
     summary = SummaryDocument(
         dokument_id=form_id or str(uuid.uuid4()),
         dateiname=FORM_NAME,

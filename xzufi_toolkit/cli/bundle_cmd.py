@@ -145,6 +145,7 @@ def _create(args: argparse.Namespace) -> int:
         form_pdf=pdf,
         attachments=attachments,
         service_name=leistung.name("de") or None,
+        show_values=args.show_values,
     )
     out = write_bundle(bundle, args.output)
     files = len(bundle.files)
