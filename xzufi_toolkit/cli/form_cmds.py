@@ -72,27 +72,13 @@ _WORKER: dict[str, Any] = {}
 
 def _setup(form_path: str | None, mapping_path: str | None) -> tuple[Any, Any]:
     """Template, filler and mapping, checked against each other (once per process)."""
-    from xzufi_toolkit.form.fill import FormFiller
+    from xzufi_toolkit.pipeline import form_setup
 
-    _quiet_pypdf()
-    from xzufi_toolkit.form.mapping import (
-        DEFAULT_FORM,
-        DEFAULT_MAPPING,
-        load_mapping,
-        require_matching_form,
-    )
-    from xzufi_toolkit.resources import form_file
-
-    form_name = form_path or str(form_file(DEFAULT_FORM))
-    mapping_name = mapping_path or str(form_file(DEFAULT_MAPPING))
     if form_path and not mapping_path:
         raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
-    form_bytes, form_display = read_input(form_name)
-    mapping_bytes, mapping_display = read_input(mapping_name)
-    mapping = load_mapping(mapping_bytes, file=mapping_display)
-    filler = FormFiller(form_bytes, file=form_display)
-    require_matching_form(mapping, filler.info, form_file=form_display)
-    return filler, mapping
+    _quiet_pypdf()
+    setup = form_setup(form_path, mapping_path)
+    return setup.filler, setup.mapping
 
 
 def _init_worker(form_path: str | None, mapping_path: str | None) -> None:
@@ -118,18 +104,16 @@ def fill_one(
     setup: tuple[Any, Any] | None = None,
 ) -> tuple[str, int, list[Finding], str | None]:
     """Fill one case; (case, exit code, findings, error message)."""
-    from xzufi_toolkit.case.io import parse_case_json
-    from xzufi_toolkit.case.validate import validate_case
     from xzufi_toolkit.form.mapping import apply_mapping
+    from xzufi_toolkit.pipeline import check_case_bytes
 
     filler, mapping = setup or _WORKER["setup"]
     try:
         data, name = read_input(case_path)
-        case, report = validate_case(data, today=today, file=name, show_values=show_values)
-        if case is None or not report.valid:
-            return case_path, 1, [f for f in report if f.severity.rank == 2], None
-        doc = parse_case_json(data, file=name)  # the checked bytes (a BOM is allowed)
-        values, sources, problems = apply_mapping(mapping, doc, file=name, show_values=show_values)
+        checked = check_case_bytes(data, today=today, file=name, show_values=show_values)
+        values, sources, problems = apply_mapping(
+            mapping, checked.document, file=name, show_values=show_values
+        )
         if problems:
             return case_path, 1, problems, None
         pdf, notes = filler.fill_report(

@@ -19,15 +19,17 @@ import io
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from xzufi_toolkit.errors import FormError, ValidationFailedError
+from xzufi_toolkit.errors import ValidationFailedError
 from xzufi_toolkit.findings import Finding, Report
 from xzufi_toolkit.form.annex import AnnexEntry, annex_notes, annex_pages
 from xzufi_toolkit.form.fonts import FormFont, form_font
 from xzufi_toolkit.form.inspect import (
     FieldInfo,
     FormInfo,
+    damaged,
     inspect_form,
     iter_terminal_fields,
+    structure_errors,
     widget_rotation,
 )
 from xzufi_toolkit.form.values import FieldValue, check_values, normalize_value, plan_field
@@ -134,16 +136,11 @@ class FormFiller:
                 file=file,
                 hint="see the findings; nothing was written",
             )
-        from pypdf.errors import PyPdfError
 
         try:
             data = self._fill(values, annex=annex)
-        except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-            raise FormError(
-                f"cannot fill this form: {type(exc).__name__} in its field structure",
-                file=self.file,
-                hint="inspect the form; repair it with qpdf or export it again",
-            ) from None
+        except structure_errors() as exc:
+            raise damaged(exc, "cannot fill this form", self.file, where=" in its fields") from None
         if flatten:
             from xzufi_toolkit.form.flatten import flatten_pdf
 

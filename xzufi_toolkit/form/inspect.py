@@ -129,10 +129,26 @@ class FormInfo:
         }
 
 
+def structure_errors() -> tuple[type[Exception], ...]:
+    """What pypdf raises on broken objects: its own errors, and wrong types or shapes."""
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError)
+
+
+def damaged(exc: Exception, what: str, file: str | None, *, where: str = "") -> FormError:
+    """The one error for a PDF whose objects are broken."""
+    return FormError(
+        f"{what}: {type(exc).__name__}{where}",
+        file=file,
+        hint="repair it with qpdf or export it again from the authoring tool",
+    )
+
+
 def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
     """A pypdf reader for ``data``, or :class:`FormError` saying why it is unusable."""
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, PyPdfError
+    from pypdf.errors import DependencyError
 
     head = data[:1024]
     if b"%PDF-" not in head:
@@ -148,12 +164,8 @@ def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
             root = reader.trailer["/Root"].get_object()
     except DependencyError:  # AES needs the optional crypto package: encrypted either way
         encrypted = True
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise FormError(
-            f"damaged PDF: {type(exc).__name__}",
-            file=file,
-            hint="repair it with qpdf or export it again from the authoring tool",
-        ) from None
+    except structure_errors() as exc:
+        raise damaged(exc, "damaged PDF", file) from None
     if encrypted:
         raise FormError(
             "the PDF is encrypted",
@@ -179,7 +191,6 @@ def open_form(data: bytes, *, file: str | None = None) -> PdfReader:
 
 def _acroform(root: Any, file: str | None) -> tuple[Any, bool]:
     """The /AcroForm dictionary (or ``None``) and whether it lists any field."""
-    from pypdf.errors import PyPdfError
     from pypdf.generic import ArrayObject, DictionaryObject
 
     try:
@@ -192,12 +203,8 @@ def _acroform(root: Any, file: str | None) -> tuple[Any, bool]:
         fields: Any = acro.get("/Fields")
         fields = fields.get_object() if fields is not None else None
         return acro, isinstance(fields, ArrayObject) and len(fields) > 0
-    except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        raise FormError(
-            f"damaged PDF: {type(exc).__name__} in the document catalog",
-            file=file,
-            hint="repair it with qpdf or export it again from the authoring tool",
-        ) from None
+    except structure_errors() as exc:
+        raise damaged(exc, "damaged PDF", file, where=" in the document catalog") from None
 
 
 def iter_terminal_fields(
@@ -383,16 +390,11 @@ def page_of(widget: DictionaryObject, pages: dict[int, int]) -> int:
 def inspect_form(data: bytes, *, file: str | None = None) -> FormInfo:
     """Read the AcroForm of ``data`` (raises :class:`FormError` when unusable)."""
     reader = open_form(data, file=file)
-    from pypdf.errors import PyPdfError
 
     try:
         return _inspect(reader, hashlib.sha256(data).hexdigest())
-    except (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        raise FormError(
-            f"damaged form structure: {type(exc).__name__}",
-            file=file,
-            hint="repair it with qpdf or export it again from the authoring tool",
-        ) from None
+    except structure_errors() as exc:
+        raise damaged(exc, "damaged form structure", file) from None
 
 
 def _inspect(reader: PdfReader, sha256: str) -> FormInfo:
