@@ -131,7 +131,7 @@ class Ctx:
         self.today = today
         self.show_values = show_values
         self.memo: dict[str, object] = {}  # per-Leistung results shared by rules
-        self._kids: dict[etree._Element, dict[str, list[etree._Element]]] = {}
+        self._kids: dict[str, dict[etree._Element | None, list[etree._Element]]] = {}
         self._texts: dict[etree._Element, str] = {}
         self._blank: dict[etree._Element, bool] = {}
         self._codes: dict[etree._Element, str] = {}
@@ -157,22 +157,22 @@ class Ctx:
         return self._index.get(name, _EMPTY)
 
     def kids(self, name: str, parent: etree._Element | None = None) -> list[etree._Element]:
-        """Direct children of ``parent`` (default: the Leistung) with this local name."""
-        p = self.el if parent is None else parent
-        by_name = self._kids.get(p)
-        if by_name is None:
-            by_name = self._kids[p] = {}
-            known = _LOCAL.get
-            for c in p:
-                n = known(c.tag)
-                if n is None:
-                    n = local(c)
-                found = by_name.get(n)
+        """Direct children of ``parent`` (default: the Leistung) with this local name.
+
+        Built per name from the index (one ``getparent`` per element of that
+        name, in document order), not per parent: no child is looked at twice.
+        """
+        by_parent = self._kids.get(name)
+        if by_parent is None:
+            by_parent = self._kids[name] = {}
+            for e in self._index.get(name, _EMPTY):
+                p = e.getparent()
+                found = by_parent.get(p)
                 if found is None:
-                    by_name[n] = [c]
+                    by_parent[p] = [e]
                 else:
-                    found.append(c)
-        return by_name.get(name, _EMPTY)
+                    found.append(e)
+        return by_parent.get(self.el if parent is None else parent, _EMPTY)
 
     def kid(self, name: str, parent: etree._Element | None = None) -> etree._Element | None:
         found = self.kids(name, parent)
@@ -182,7 +182,8 @@ class Ctx:
         """:func:`code_value` of ``el``, once per element."""
         value = self._codes.get(el)
         if value is None:
-            value = self._codes[el] = code_value(el)
+            found = self.kids("code", el)
+            value = self._codes[el] = text_of(found[0] if found else el)
         return value
 
     @property
@@ -193,12 +194,7 @@ class Ctx:
             out = self._text_modules = {}
             for m in self.all("modultext"):
                 code_el = self.kid("leikatextmodul", m)
-                code = self.code(code_el) if code_el is not None else ""
-                found = out.get(code)
-                if found is None:
-                    out[code] = [m]
-                else:
-                    found.append(m)
+                out.setdefault(self.code(code_el) if code_el is not None else "", []).append(m)
         return out
 
     @property

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from lxml import etree
 
 from xzufi_toolkit import codelists
 from xzufi_toolkit.findings import Severity
-from xzufi_toolkit.validate.context import Ctx, Hit, code_value
+from xzufi_toolkit.validate.context import Ctx, Hit
 from xzufi_toolkit.validate.registry import rule
 
 REF = "xzufi.md: Code lists; xzufi_toolkit/data/codelists/"
@@ -28,6 +29,13 @@ URI_STATUS = "urn:xoev-de:xprozess:codeliste:status"
 _SDG = re.compile(r"^(0000000|[12]\d{6})$")
 
 
+@cache
+def _codes(name: str) -> tuple[frozenset[str], Severity | None, str]:
+    """Codes of a packaged list, the severity of an unknown code, and how to name the list."""
+    cl = codelists.get(name)
+    return frozenset(cl.codes), None if cl.complete else Severity.WARNING, cl.uri or cl.short_name
+
+
 def _check(
     ctx: Ctx,
     elements: list[etree._Element],
@@ -35,16 +43,16 @@ def _check(
     label: str,
     label_de: str,
 ) -> Iterator[Hit]:
-    cl = codelists.get(name)
-    where = cl.uri or cl.short_name
+    codes, severity, where = _codes(name)
+    code = ctx.code
     for el in elements:
-        value = code_value(el)
-        if value not in cl:
+        value = code(el)
+        if value not in codes:
             yield ctx.hit(
                 el,
                 f"{label} code {value!r} is not in the code list {where}",
                 f"{label_de}-Code {value!r} steht nicht in der Codeliste {where}",
-                None if cl.complete else Severity.WARNING,
+                severity,
             )
 
 
@@ -52,9 +60,7 @@ def _check(
 def typisierung(ctx: Ctx) -> Iterator[Hit]:
     """``typisierung`` is a code of urn:de:fim:leika:typisierung (1 … 12 with the
     a/b variants and 2/3)."""
-    yield from _check(
-        ctx, list(ctx.kids("typisierung")), "typisierung", "Typisierung", "Typisierungs"
-    )
+    yield from _check(ctx, ctx.kids("typisierung"), "typisierung", "Typisierung", "Typisierungs")
 
 
 @rule("XZ-CODE-002", Severity.ERROR, "Unknown text module code", "Unbekannter Textmodul-Code", REF)
@@ -67,7 +73,7 @@ def textmodul(ctx: Ctx) -> Iterator[Hit]:
 def freigabestatus(ctx: Ctx) -> Iterator[Hit]:
     """``statusKatalog`` and ``statusBibliothek`` (2.3.1) are codes 1-8 of
     urn:xoev-de:xprozess:codeliste:status."""
-    els = list(ctx.kids("statuskatalog")) + list(ctx.kids("statusbibliothek"))
+    els = ctx.kids("statuskatalog") + ctx.kids("statusbibliothek")
     yield from _check(ctx, els, "freigabestatus", "Freigabestatus", "Freigabestatus")
 
 
@@ -83,22 +89,22 @@ def sdg(ctx: Ctx) -> Iterator[Hit]:
     ``informationsbereichSDG1``) are 7 digits: 1 (citizens) or 2 (businesses),
     area and item, or 0000000. The packaged list is incomplete, so a well-formed
     code missing from it is only information."""
-    cl = codelists.get("sdg")
+    codes, severity, _ = _codes("sdg")
     for el in ctx.all("informationsbereichsdg") + ctx.all("informationsbereichsdg1"):
-        value = code_value(el)
+        value = ctx.code(el)
         if not _SDG.match(value):
             yield ctx.hit(
                 el,
                 f"SDG information area {value!r} is not a 7-digit code starting with 1 or 2",
                 f"SDG-Informationsbereich {value!r} ist kein 7-stelliger Code mit 1 oder 2 vorn",
             )
-        elif value not in cl:
+        elif value not in codes:
             yield ctx.hit(
                 el,
                 f"SDG information area {value} is not in the packaged (incomplete) list",
                 f"SDG-Informationsbereich {value} fehlt in der mitgelieferten "
                 "(unvollständigen) Liste",
-                None if cl.complete else Severity.INFO,
+                None if severity is None else Severity.INFO,
             )
 
 
@@ -132,7 +138,7 @@ def leistungsadressat(ctx: Ctx) -> Iterator[Hit]:
     """``leistungsadressat`` is 001, 002 or 003."""
     yield from _check(
         ctx,
-        list(ctx.kids("leistungsadressat")),
+        ctx.kids("leistungsadressat"),
         "leistungsadressat",
         "Leistungsadressat",
         "Leistungsadressaten",
@@ -146,7 +152,7 @@ def vertrauensniveau(ctx: Ctx) -> Iterator[Hit]:
     """``vertrauensniveau`` is 00, 10, 15, 20, 30 or 40."""
     yield from _check(
         ctx,
-        list(ctx.kids("vertrauensniveau")),
+        ctx.kids("vertrauensniveau"),
         "vertrauensniveau",
         "Vertrauensniveau",
         "Vertrauensniveau",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from lxml import etree
 
@@ -13,7 +14,8 @@ from xzufi_toolkit.validate.context import Ctx, Hit, local, text_of
 from xzufi_toolkit.validate.registry import rule
 
 REF = "xzufi.md: modulKosten (kosten{typ, betrag|frei|variabel})"
-_AMOUNTS = ("betrag", "betraguntergrenze", "betragobergrenze")
+_AMOUNTS = frozenset(("betrag", "betraguntergrenze", "betragobergrenze"))
+_FREE = frozenset(("frei", "kostenfrei", "beschreibungkostenfreiheit"))
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -41,11 +43,31 @@ def amount(el: etree._Element) -> Decimal | None:
     return d if d.is_finite() else None
 
 
-def _amounts(ctx: Ctx) -> Iterator[etree._Element]:
-    for k in ctx.all("kosten"):
-        for el in k.iter(tag=etree.Element):
-            if local(el) in _AMOUNTS:
-                yield el
+def _items(ctx: Ctx) -> list[tuple[etree._Element, list[etree._Element], set[str]]]:
+    """Each ``kosten`` with its descendants and their local names (once per Leistung)."""
+    cached = ctx.memo.get("kosten")
+    if cached is None:
+        items: list[tuple[etree._Element, list[etree._Element], set[str]]] = []
+        for k in ctx.all("kosten"):
+            below = list(k.iter(tag=etree.Element))
+            items.append((k, below, {local(e) for e in below}))
+        ctx.memo["kosten"] = cached = items
+    return cast("list[tuple[etree._Element, list[etree._Element], set[str]]]", cached)
+
+
+def _amounts(ctx: Ctx) -> list[tuple[etree._Element, Decimal | None]]:
+    """Amount elements of every cost item with their value (once per Leistung)."""
+    cached = ctx.memo.get("amounts")
+    if cached is None:
+        cached = [
+            (el, amount(el))
+            for _, below, names in _items(ctx)
+            if not names.isdisjoint(_AMOUNTS)
+            for el in below
+            if local(el) in _AMOUNTS
+        ]
+        ctx.memo["amounts"] = cached
+    return cast("list[tuple[etree._Element, Decimal | None]]", cached)
 
 
 @rule(
@@ -57,7 +79,7 @@ def _amounts(ctx: Ctx) -> Iterator[etree._Element]:
 )
 def currency(ctx: Ctx) -> Iterator[Hit]:
     """Every amount names its currency as three capital letters (ISO 4217, e.g. EUR)."""
-    for el in _amounts(ctx):
+    for el, _ in _amounts(ctx):
         cur = _part(el, "currencyCode")
         if cur is None or not _CURRENCY.match(cur):
             yield ctx.hit(
@@ -71,16 +93,15 @@ def currency(ctx: Ctx) -> Iterator[Hit]:
 def malformed(ctx: Ctx) -> Iterator[Hit]:
     """Amounts are decimal numbers (``100``, ``100.50``), no thousands separators
     or currency signs."""
-    for el in _amounts(ctx):
-        if amount(el) is None:
+    for el, d in _amounts(ctx):
+        if d is None:
             yield ctx.hit(el, "amount is not a decimal number", "Betrag ist keine Dezimalzahl")
 
 
 @rule("XZ-COST-003", Severity.ERROR, "Negative amount", "Negativer Betrag", REF)
 def negative(ctx: Ctx) -> Iterator[Hit]:
     """Amounts are zero or more."""
-    for el in _amounts(ctx):
-        d = amount(el)
+    for el, d in _amounts(ctx):
         if d is not None and d < 0:
             yield ctx.hit(el, f"amount {d} is negative", f"Betrag {d} ist negativ")
 
@@ -95,11 +116,11 @@ def negative(ctx: Ctx) -> Iterator[Hit]:
 def bounds(ctx: Ctx) -> Iterator[Hit]:
     """In variable costs, ``betragUntergrenze`` is not above ``betragObergrenze``
     (same currency)."""
-    for k in ctx.all("kosten"):
-        low = next((e for e in k.iter(tag=etree.Element) if local(e) == "betraguntergrenze"), None)
-        high = next((e for e in k.iter(tag=etree.Element) if local(e) == "betragobergrenze"), None)
-        if low is None or high is None:
+    for _, below, names in _items(ctx):
+        if "betraguntergrenze" not in names or "betragobergrenze" not in names:
             continue
+        low = next(e for e in below if local(e) == "betraguntergrenze")
+        high = next(e for e in below if local(e) == "betragobergrenze")
         lo, hi = amount(low), amount(high)
         if lo is None or hi is None or _part(low, "currencyCode") != _part(high, "currencyCode"):
             continue
@@ -121,10 +142,9 @@ def bounds(ctx: Ctx) -> Iterator[Hit]:
 def free_without_amount(ctx: Ctx) -> Iterator[Hit]:
     """A cost item that is free (``frei``, ``beschreibungKostenfreiheit``)
     carries no amount."""
-    for k in ctx.all("kosten"):
-        names = {local(e) for e in k.iter(tag=etree.Element)}
-        free = bool(names & {"frei", "kostenfrei", "beschreibungkostenfreiheit"})
-        if free and names & set(_AMOUNTS):
+    for k, _, names in _items(ctx):
+        free = not names.isdisjoint(_FREE)
+        if free and not names.isdisjoint(_AMOUNTS):
             yield ctx.hit(
                 k,
                 "cost item is free but states an amount",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from lxml import etree
 
 from xzufi_toolkit.findings import Severity
-from xzufi_toolkit.validate.context import Ctx, Hit, code_value, text_of
+from xzufi_toolkit.validate.context import Ctx, Hit, text_of
 from xzufi_toolkit.validate.registry import rule
 
 REF = (
@@ -29,14 +30,15 @@ def _int(el: etree._Element | None) -> int | None:
         return None
 
 
-def _holders(ctx: Ctx) -> Iterator[etree._Element]:
-    """Elements that hold a ``dauer`` child (FristDauer, in any wrapper)."""
-    seen: set[int] = set()
-    for d in ctx.all("dauer"):
-        p = d.getparent()
-        if p is not None and id(p) not in seen:
-            seen.add(id(p))
-            yield p
+def _holders(ctx: Ctx) -> list[etree._Element]:
+    """Elements that hold a ``dauer`` child (FristDauer, in any wrapper), once per Leistung."""
+    cached = ctx.memo.get("dauer")
+    if cached is None:
+        # dict: unique parents in document order (elements hash by identity)
+        parents = dict.fromkeys(d.getparent() for d in ctx.all("dauer"))
+        parents.pop(None, None)
+        ctx.memo["dauer"] = cached = [p for p in parents if p is not None]
+    return cast("list[etree._Element]", cached)
 
 
 @rule(
@@ -77,8 +79,8 @@ def ordered(ctx: Ctx) -> Iterator[Hit]:
         if a is None or b is None:
             continue
         ua_el, ub_el = ctx.kid("einheit", p), ctx.kid("einheitbis", p)
-        ua = code_value(ua_el) if ua_el is not None else ""
-        ub = code_value(ub_el) if ub_el is not None else ua
+        ua = ctx.code(ua_el) if ua_el is not None else ""
+        ub = ctx.code(ub_el) if ub_el is not None else ua
         if ua == ub:
             reversed_ = a > b
         elif ua in _MINUTES and ub in _MINUTES:
@@ -105,5 +107,5 @@ def unit(ctx: Ctx) -> Iterator[Hit]:
     uses the ``einheit``."""
     for p in _holders(ctx):
         el = ctx.kid("einheit", p)
-        if el is None or not code_value(el):
+        if el is None or not ctx.code(el):
             yield ctx.hit(p, "duration without einheit", "Dauer ohne Einheit")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import cast
 
 from lxml import etree
 
 from xzufi_toolkit import leika
 from xzufi_toolkit.findings import Severity
-from xzufi_toolkit.validate.context import XSI_TYPE, Ctx, Hit, code_value
+from xzufi_toolkit.validate.context import XSI_TYPE, Ctx, Hit
 from xzufi_toolkit.validate.registry import rule
 
 REF = "xzufi.md: The LeiKa key; LeiKa Leistungsschlüssel 99|group|kennung|verrichtung|detail"
@@ -30,41 +31,61 @@ REGULATED = frozenset(
 
 def key_elements(ctx: Ctx) -> list[etree._Element]:
     """``referenzLeiKa`` (2.2.0, code type) or ``referenzLeistungsschluessel`` (2.3.1, id)."""
-    return [e for e in ctx.kids("referenzleika")] + [
-        e for e in ctx.kids("referenzleistungsschluessel")
-    ]
+    return ctx.kids("referenzleika") + ctx.kids("referenzleistungsschluessel")
 
 
-def key_value(el: etree._Element) -> str:
-    return code_value(el)
+def _checked(value: str) -> tuple[str | None, str | None, leika.Level | None]:
+    """(compact key, None, level) of a well-formed key, else (None, error message, None).
+
+    Catalogues repeat keys and a key's verdict never changes: keys of
+    ordinary length are checked once per process.
+    """
+    return _check_cached(value) if len(value) <= 64 else _check(value)
 
 
-def valid_keys(ctx: Ctx) -> list[tuple[etree._Element, str]]:
-    """Well-formed keys with their compact form (once per Leistung)."""
+def _check(value: str) -> tuple[str | None, str | None, leika.Level | None]:
+    try:
+        key = leika.validate(value)
+    except leika.LeikaError as exc:
+        return None, exc.message, None
+    return key, None, leika.level(key)
+
+
+_check_cached = lru_cache(maxsize=4096)(_check)
+
+
+def valid_keys(ctx: Ctx) -> list[tuple[etree._Element, str, leika.Level]]:
+    """Well-formed keys with their compact form and level (once per Leistung)."""
     cached = ctx.memo.get("keys")
     if cached is None:
-        found: list[tuple[etree._Element, str]] = []
+        found: list[tuple[etree._Element, str, leika.Level]] = []
         for el in key_elements(ctx):
-            if leika.is_valid(key_value(el)):
-                found.append((el, leika.compact(key_value(el))))
+            key, _, lvl = _checked(ctx.code(el))
+            if key is not None and lvl is not None:
+                found.append((el, key, lvl))
         ctx.memo["keys"] = cached = found
-    return cast("list[tuple[etree._Element, str]]", cached)
+    return cast("list[tuple[etree._Element, str, leika.Level]]", cached)
 
 
 def structure(ctx: Ctx) -> tuple[etree._Element | None, str | None]:
     """The ``struktur`` element and its Leistungstyp from ``xsi:type`` (None if untyped)."""
-    s = ctx.kid("struktur")
-    if s is None:
-        return None, None
-    xsi = s.get(XSI_TYPE)
-    return s, STRUCTURE_KINDS.get(xsi.rpartition(":")[2].lower()) if xsi else None
+    cached = ctx.memo.get("structure")
+    if cached is None:
+        s = ctx.kid("struktur")
+        if s is None:
+            cached = (None, None)
+        else:
+            xsi = s.get(XSI_TYPE)
+            cached = (s, STRUCTURE_KINDS.get(xsi.rpartition(":")[2].lower()) if xsi else None)
+        ctx.memo["structure"] = cached
+    return cast("tuple[etree._Element | None, str | None]", cached)
 
 
 def _struct_code(ctx: Ctx, s: etree._Element, *names: str) -> tuple[etree._Element | None, str]:
     for name in names:
         el = ctx.kid(name, s)
         if el is not None:
-            return el, code_value(el)
+            return el, ctx.code(el)
     return None, ""
 
 
@@ -79,10 +100,9 @@ def key_format(ctx: Ctx) -> Iterator[Hit]:
     """Every LeiKa key reference has 14 digits, starts with 99 and sets no
     Verrichtungsdetail without a Verrichtung."""
     for el in key_elements(ctx):
-        try:
-            leika.validate(key_value(el))
-        except leika.LeikaError as exc:
-            yield ctx.hit(el, exc.message, f"LeiKa-Schlüssel fehlerhaft: {exc.message}")
+        _, message, _ = _checked(ctx.code(el))
+        if message is not None:
+            yield ctx.hit(el, message, f"LeiKa-Schlüssel fehlerhaft: {message}")
 
 
 @rule(
@@ -102,7 +122,7 @@ def key_group(ctx: Ctx) -> Iterator[Hit]:
     el, group = _struct_code(ctx, s, "leistungsgruppierung", "leistungsgruppierungleika")
     if el is None or not group:
         return
-    for key_el, key in valid_keys(ctx):
+    for key_el, key, _ in valid_keys(ctx):
         if key[2:5] != group.zfill(3):
             yield ctx.hit(
                 key_el,
@@ -128,7 +148,7 @@ def key_verrichtung(ctx: Ctx) -> Iterator[Hit]:
     el, verr = _struct_code(ctx, s, "verrichtung", "verrichtungleika")
     if el is None or not verr.isdigit():
         return
-    for key_el, key in valid_keys(ctx):
+    for key_el, key, _ in valid_keys(ctx):
         if int(key[8:11]) != int(verr):
             yield ctx.hit(
                 key_el,
@@ -152,8 +172,8 @@ def key_kind(ctx: Ctx) -> Iterator[Hit]:
     s, kind = structure(ctx)
     if kind is None:
         return
-    for _, key in valid_keys(ctx):
-        lvl = leika.level(key).value
+    for _, _, level in valid_keys(ctx):
+        lvl = level.value
         bad = (
             (kind == "lo" and lvl != "lo")
             or (kind in ("lov", "lovd") and lvl == "lo")
@@ -181,8 +201,8 @@ def key_detail_lov(ctx: Ctx) -> Iterator[Hit]:
     s, kind = structure(ctx)
     if kind != "lov":
         return
-    for _, key in valid_keys(ctx):
-        if leika.level(key) is leika.Level.LOVD:
+    for _, key, level in valid_keys(ctx):
+        if level is leika.Level.LOVD:
             yield ctx.hit(
                 s,
                 f"structure is lov but the key sets Verrichtungsdetail {key[11:14]}",

@@ -18,10 +18,13 @@ from xzufi_toolkit.validate.rules.modules import contents
 REF = "xzufi.md: Rechtsgrundlage = text module 07; citations: § / Art., Abs., Satz, Nr., law"
 
 
-@lru_cache(maxsize=4096)
+_parse_cached = lru_cache(maxsize=4096)(citations.parse)
+
+
 def _parse(text: str) -> citations.ParseResult:
-    """Catalogues repeat their legal-basis texts: parse each text once per process."""
-    return citations.parse(text)
+    """Catalogues repeat their legal-basis texts: parse each text of ordinary
+    length once per process (hostile megabyte texts are not kept)."""
+    return _parse_cached(text) if len(text) <= 16384 else citations.parse(text)
 
 
 def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]:

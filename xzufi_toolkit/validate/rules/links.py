@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
+from typing import cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -25,14 +27,45 @@ def links(ctx: Ctx) -> Iterator[etree._Element]:
             yield el
 
 
+def links_of(ctx: Ctx) -> list[tuple[etree._Element, str]]:
+    """Link elements with their stripped text, once per Leistung."""
+    cached = ctx.memo.get("links")
+    if cached is None:
+        ctx.memo["links"] = cached = [(el, text_of(el)) for el in links(ctx)]
+    return cast("list[tuple[etree._Element, str]]", cached)
+
+
 def is_absolute_http(url: str) -> bool:
+    return _parsed(url)[0] is not None
+
+
+def _parsed(url: str) -> tuple[str | None, str]:
+    """(lower-case scheme, comparison form) of an absolute http(s) URL; (None, "") otherwise.
+
+    Catalogues repeat their links: each URL of ordinary length is split once
+    per process (hostile megabyte "URLs" are not kept).
+    """
+    return _split_cached(url) if len(url) <= _CACHED_LEN else _split(url)
+
+
+_CACHED_LEN = 2048
+
+
+def _split(url: str) -> tuple[str | None, str]:
     if not url or _SPACE.search(url):
-        return False
+        return None, ""
     try:
         parts = urlsplit(url)
     except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        return None, ""
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None, ""
+    norm = parts._replace(scheme=scheme, netloc=parts.netloc.lower()).geturl().rstrip("/")
+    return scheme, norm
+
+
+_split_cached = lru_cache(maxsize=4096)(_split)
 
 
 @rule(
@@ -45,12 +78,12 @@ def is_absolute_http(url: str) -> bool:
 def absolute(ctx: Ctx) -> Iterator[Hit]:
     """Links are absolute ``http://`` or ``https://`` URLs with a host and no
     spaces: portals publish them unchanged."""
-    for el in links(ctx):
-        if not is_absolute_http(text_of(el)):
+    for el, url in links_of(ctx):
+        if _parsed(url)[0] is None:
             yield ctx.hit(
                 el,
-                "link is not an absolute http(s) URL" + ctx.value(text_of(el)),
-                "Link ist keine absolute http(s)-URL" + ctx.value(text_of(el)),
+                "link is not an absolute http(s) URL" + ctx.value(url),
+                "Link ist keine absolute http(s)-URL" + ctx.value(url),
             )
 
 
@@ -68,12 +101,10 @@ def duplicates(ctx: Ctx) -> Iterator[Hit]:
     """A module lists each URL once (compared without a trailing slash and
     with the scheme and host in lower case)."""
     seen: set[tuple[int, str]] = set()
-    for el in links(ctx):
-        url = text_of(el)
-        if not is_absolute_http(url):
+    for el, url in links_of(ctx):
+        scheme, norm = _parsed(url)
+        if scheme is None:
             continue
-        p = urlsplit(url)
-        norm = p._replace(scheme=p.scheme.lower(), netloc=p.netloc.lower()).geturl().rstrip("/")
         key = (id(_module_of(ctx, el)), norm)
         if key in seen:
             yield ctx.hit(
@@ -88,9 +119,8 @@ def duplicates(ctx: Ctx) -> Iterator[Hit]:
 def insecure(ctx: Ctx) -> Iterator[Hit]:
     """Links use https where the target offers it; plain http is reported as
     information."""
-    for el in links(ctx):
-        url = text_of(el)
-        if is_absolute_http(url) and urlsplit(url).scheme.lower() == "http":
+    for el, url in links_of(ctx):
+        if _parsed(url)[0] == "http":
             yield ctx.hit(
                 el,
                 "link uses http instead of https" + ctx.value(url),

@@ -9,7 +9,7 @@ from lxml import etree
 
 from xzufi_toolkit.findings import Severity
 from xzufi_toolkit.model import normalize_language
-from xzufi_toolkit.validate.context import Ctx, Hit, code_value, local
+from xzufi_toolkit.validate.context import Ctx, Hit, local
 from xzufi_toolkit.validate.registry import rule
 from xzufi_toolkit.validate.rules.key import REGULATED
 
@@ -69,7 +69,7 @@ def bezeichnung_unique(ctx: Ctx) -> Iterator[Hit]:
     seen: Counter[tuple[str, str]] = Counter()
     for m in ctx.text_modules.get("02", []):
         kanal_el = ctx.kid("zugangskanal", m)
-        kanal = code_value(kanal_el) if kanal_el is not None else ""
+        kanal = ctx.code(kanal_el) if kanal_el is not None else ""
         for i in contents(ctx, m):
             key = (normalize_language(lang_of(i) or ""), kanal)
             seen[key] += 1

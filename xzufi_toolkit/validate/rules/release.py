@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from xzufi_toolkit.findings import Severity
-from xzufi_toolkit.validate.context import Ctx, Hit, code_value, text_of
+from xzufi_toolkit.validate.context import Ctx, Hit, text_of
 from xzufi_toolkit.validate.registry import rule
 
 REF = "xzufi.md: Freigabestatus (urn:xoev-de:xprozess:codeliste:status), modulFachlicheFreigabe"
@@ -27,7 +27,7 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def _approval(ctx: Ctx) -> list[etree._Element]:
-    return list(ctx.kids("modulfachlichefreigabe"))
+    return ctx.kids("modulfachlichefreigabe")
 
 
 @rule(
@@ -42,12 +42,12 @@ def approved_has_module(ctx: Ctx) -> Iterator[Hit]:
     ``statusBibliothek`` requires ``modulFachlicheFreigabe``."""
     if _approval(ctx):
         return
-    for el in list(ctx.kids("statuskatalog")) + list(ctx.kids("statusbibliothek")):
-        if code_value(el) in APPROVED:
+    for el in ctx.kids("statuskatalog") + ctx.kids("statusbibliothek"):
+        if ctx.code(el) in APPROVED:
             yield ctx.hit(
                 el,
-                f"status {code_value(el)} (fachlich freigegeben) without modulFachlicheFreigabe",
-                f"Status {code_value(el)} (fachlich freigegeben) ohne modulFachlicheFreigabe",
+                f"status {ctx.code(el)} (fachlich freigegeben) without modulFachlicheFreigabe",
+                f"Status {ctx.code(el)} (fachlich freigegeben) ohne modulFachlicheFreigabe",
             )
 
 
