@@ -97,7 +97,7 @@ def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
     stdout, a temporary file copied at the end), so an error half-way leaves
     no partial output.
     """
-    from xzufi_toolkit.atomicio import ensure_not_input
+    from xzufi_toolkit.atomicio import check_output
 
     if out == "-":
         with tempfile.TemporaryFile() as tmp:
@@ -106,11 +106,9 @@ def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
             shutil.copyfileobj(tmp, sys.stdout.buffer)
             sys.stdout.buffer.flush()
         return
-    ensure_not_input(out, *[i for i in inputs if i != "-"])
+    check_output(out, *inputs)  # the same usage errors as every other writer
     target = Path(out)
     folder = target.parent
-    if not folder.is_dir():
-        raise InputError("output folder does not exist", file=out)
     with tempfile.NamedTemporaryFile(
         dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
     ) as tmp:
