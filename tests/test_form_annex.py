@@ -134,3 +134,17 @@ def test_cli_says_where_the_text_went(tmp_path: Any, capsys: pytest.CaptureFixtu
     assert "info [FORM-TEXT-ANNEX]" in err and "$.antrag.begruendungHaertefall" in err
     assert "bettlägerig" not in err
     assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) > 3
+
+
+def test_cli_no_annex_refuses(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from xzufi_toolkit.cli.main import main
+
+    case = copy.deepcopy(BASE)
+    case["antrag"]["begruendungHaertefall"] = LONG
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    args = ["form", "fill", str(path), "-o", str(out), "--today", "2026-11-20", "--no-annex"]
+    assert main(args) == 1
+    assert "error [FORM-TEXT-OVERFLOW]" in capsys.readouterr().err
+    assert not out.exists()

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fill.add_argument("--jobs", type=int, default=1, help="worker processes for several cases")
     fill.add_argument("--today", help="date the rules check against (YYYY-MM-DD)")
     fill.add_argument("--show-values", action="store_true", help="put values into messages")
+    fill.add_argument(
+        "--no-annex",
+        action="store_true",
+        help="refuse text that does not fit its box instead of continuing it on annex pages",
+    )
     fill.set_defaults(handler=_fill)
 
     insp = fsub.add_parser("inspect", help="list the fields of any AcroForm")
@@ -94,46 +100,52 @@ def _today(text: str | None) -> dt.date:
         raise UsageError(f"--today is not a date: {text!r}", hint="use YYYY-MM-DD") from None
 
 
-def fill_one(
-    case_path: str,
-    out_path: str,
-    *,
-    flatten: bool,
-    today: dt.date,
-    show_values: bool,
-    setup: tuple[Any, Any] | None = None,
-) -> tuple[str, int, list[Finding], str | None]:
+@dataclass(frozen=True, slots=True)
+class FillTask:
+    """One case to fill (picklable, for the worker processes)."""
+
+    case: str
+    output: str
+    today: dt.date
+    flatten: bool = False
+    show_values: bool = False
+    annex: bool = True
+
+
+FillResult = tuple[str, int, list[Finding], str | None]
+
+
+def fill_one(task: FillTask, setup: tuple[Any, Any] | None = None) -> FillResult:
     """Fill one case; (case, exit code, findings, error message)."""
     from xzufi_toolkit.form.mapping import apply_mapping
     from xzufi_toolkit.pipeline import check_case_bytes
 
     filler, mapping = setup or _WORKER["setup"]
+    show = task.show_values
     try:
-        data, name = read_input(case_path)
-        checked = check_case_bytes(data, today=today, file=name, show_values=show_values)
+        data, name = read_input(task.case)
+        checked = check_case_bytes(data, today=task.today, file=name, show_values=show)
         values, sources, problems = apply_mapping(
-            mapping, checked.document, file=name, show_values=show_values
+            mapping, checked.document, file=name, show_values=show
         )
         if problems:
-            return case_path, 1, problems, None
+            return task.case, 1, problems, None
         pdf, notes = filler.fill_report(
-            values, flatten=flatten, sources=sources, file=name, show_values=show_values
+            values,
+            flatten=task.flatten,
+            sources=sources,
+            file=name,
+            show_values=show,
+            annex=task.annex,
         )
-        write_output(out_path, pdf, *[p for p in (case_path, filler.file) if p])
+        write_output(task.output, pdf, *[p for p in (task.case, filler.file) if p])
     except ValidationFailedError as exc:
         report_obj = exc.report
         findings = list(report_obj) if isinstance(report_obj, Report) else []
-        return case_path, 1, findings, None if findings else str(exc)
+        return task.case, 1, findings, None if findings else str(exc)
     except XzufiError as exc:
-        return case_path, exc.exit_code, [], str(exc)
-    return case_path, 0, notes, None
-
-
-def _fill_task(
-    task: tuple[str, str, bool, dt.date, bool],
-) -> tuple[str, int, list[Finding], str | None]:
-    case_path, out_path, flatten, today, show = task
-    return fill_one(case_path, out_path, flatten=flatten, today=today, show_values=show)
+        return task.case, exc.exit_code, [], str(exc)
+    return task.case, 0, notes, None
 
 
 def _fill(args: argparse.Namespace) -> int:
@@ -146,24 +158,30 @@ def _fill(args: argparse.Namespace) -> int:
         raise UsageError(
             "several cases need an existing output folder", file=args.output, hint="mkdir it"
         )
-    tasks = []
-    for case in args.cases:
-        target = str(out / (Path(case).stem + ".pdf")) if several or out.is_dir() else args.output
-        tasks.append((case, target, bool(args.flatten), today, bool(args.show_values)))
-    results: list[tuple[str, int, list[Finding], str | None]]
+    tasks = [
+        FillTask(
+            case=case,
+            output=str(out / (Path(case).stem + ".pdf"))
+            if several or out.is_dir()
+            else args.output,
+            today=today,
+            flatten=bool(args.flatten),
+            show_values=bool(args.show_values),
+            annex=not args.no_annex,
+        )
+        for case in args.cases
+    ]
+    results: list[FillResult]
     if args.jobs == 1 or not several:
         setup = _setup(args.form, args.mapping)
-        results = [
-            fill_one(c, o, flatten=f, today=t, show_values=s, setup=setup)
-            for c, o, f, t, s in tasks
-        ]
+        results = [fill_one(task, setup) for task in tasks]
     else:
         _setup(args.form, args.mapping)  # fail fast on a bad form or mapping
         with ProcessPoolExecutor(
             max_workers=args.jobs, initializer=_init_worker, initargs=(args.form, args.mapping)
         ) as pool:
             chunk = max(1, len(tasks) // (args.jobs * 4))
-            results = list(pool.map(_fill_task, tasks, chunksize=chunk))
+            results = list(pool.map(fill_one, tasks, chunksize=chunk))
     worst = 0
     for case, code, findings, error in results:
         for f in findings:
