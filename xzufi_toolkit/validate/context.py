@@ -109,6 +109,7 @@ class Ctx:
         "_index",
         "_kids",
         "_localized",
+        "_localized_texts",
         "_text_modules",
         "_texts",
         "_typisierung",
@@ -136,6 +137,7 @@ class Ctx:
         self._blank: dict[etree._Element, bool] = {}
         self._codes: dict[etree._Element, str] = {}
         self._localized: list[etree._Element] | None = None
+        self._localized_texts: list[str] | None = None
         self._text_modules: dict[str, list[etree._Element]] | None = None
         self._typisierung: list[str] | None = None
         # One pass over the subtree: descendants by name.
@@ -203,6 +205,14 @@ class Ctx:
         out = self._localized
         if out is None:
             out = self._localized = cast("list[etree._Element]", _LOCALIZED(self.el))
+        return out
+
+    def localized_texts(self) -> list[str]:
+        """``text`` of each :attr:`localized` element (same order), decoded once."""
+        out = self._localized_texts
+        if out is None:
+            out = self._localized_texts = [e.text or "" for e in self.localized]
+            self._texts.update(zip(self.localized, out, strict=True))
         return out
 
     def text(self, el: etree._Element) -> str:

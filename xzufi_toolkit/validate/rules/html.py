@@ -90,10 +90,10 @@ def _html_texts(ctx: Ctx) -> _Parsed:
     cached = ctx.memo.get("html")
     if cached is None:
         found: _Parsed = []
-        texts = [(el, ctx.text(el)) for el in ctx.localized]
+        texts = ctx.localized_texts()
         # one search over all texts: most Leistungen have no markup worth parsing
-        if _UNCOMMON.search("\n".join(t for _, t in texts)):
-            for el, text in texts:
+        if _UNCOMMON.search("\n".join(texts)):
+            for el, text in zip(ctx.localized, texts, strict=True):
                 if "<" in text and _needs_parse(text):
                     found.append((el, _fragments(text)))
         ctx.memo["html"] = cached = found
