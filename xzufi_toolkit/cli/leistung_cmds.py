@@ -210,6 +210,9 @@ def _entry_json(entry: object) -> str:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.atomicio import check_output
+
+    check_output(args.output, args.file)  # before the conversion's warnings are printed
     src, name = _source(args.file)
     if _kind(src, name) == "transfer":
         return _convert_transfer(src, name, args)
