@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import cast
 
 from lxml import etree
 
@@ -28,11 +29,19 @@ def lang_of(el: etree._Element) -> str | None:
 
 
 def contents(ctx: Ctx, module: etree._Element) -> list[etree._Element]:
-    return list(ctx.kids("inhalt", module))
+    return ctx.kids("inhalt", module)
 
 
 def _has_content(ctx: Ctx, code: str) -> bool:
-    return any(not ctx.blank(i) for m in ctx.text_modules.get(code, []) for i in contents(ctx, m))
+    filled = ctx.memo.get("filled")
+    if filled is None:  # codes of the modules with some content, once per Leistung
+        blank = ctx.blank
+        filled = ctx.memo["filled"] = {
+            c
+            for c, modules in ctx.text_modules.items()
+            if any(not blank(i) for m in modules for i in ctx.kids("inhalt", m))
+        }
+    return code in cast("set[str]", filled)
 
 
 def _missing(ctx: Ctx, code: str, en: str, de: str) -> Iterator[Hit]:
