@@ -14,6 +14,16 @@ from xzufi_toolkit.errors import InputError, UsageError
 __all__ = ["check_output", "ensure_not_input", "write_bytes_atomic", "write_text_atomic"]
 
 
+def _file_mode(target: Path) -> int:
+    """The mode a plain ``open(path, "w")`` would give (mkstemp's files are 0600)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)  # reading the umask means setting it; restore at once
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
     target = Path(path)
@@ -23,6 +33,7 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            os.fchmod(fh.fileno(), _file_mode(target))
             os.fsync(fh.fileno())
         Path(tmp).replace(target)
     except OSError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.errors import InputError, ValidationFailedError
-from xzufi_toolkit.findings import Report
+from xzufi_toolkit.findings import Finding, Report
 
 if TYPE_CHECKING:
     from xzufi_toolkit.case.model import Case
@@ -106,10 +106,16 @@ def fill_case(
     *,
     setup: FormSetup | None = None,
     flatten: bool = False,
+    annex: bool = True,
     file: str | None = None,
     show_values: bool = False,
-) -> bytes:
-    """The filled PDF for a checked case document (see :func:`check_case_bytes`)."""
+) -> tuple[bytes, list[Finding]]:
+    """The filled PDF for a checked case document (see :func:`check_case_bytes`).
+
+    Also returns the findings below error, e.g. ``FORM-TEXT-ANNEX`` where a text
+    went to an annex page. Raises :class:`ValidationFailedError` when the case
+    cannot be mapped or a value does not fit the form.
+    """
     from xzufi_toolkit.form.mapping import apply_mapping
 
     used = setup or form_setup()
@@ -123,6 +129,6 @@ def fill_case(
             file=file,
             hint="nothing was written",
         )
-    return used.filler.fill(
-        values, flatten=flatten, sources=sources, file=file, show_values=show_values
+    return used.filler.fill_report(
+        values, flatten=flatten, sources=sources, file=file, show_values=show_values, annex=annex
     )

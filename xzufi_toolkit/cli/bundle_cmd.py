@@ -129,7 +129,7 @@ def _create(args: argparse.Namespace) -> int:
             leistung=leistung,
             show_values=args.show_values,
         )
-        pdf = fill_case(
+        pdf, _notes = fill_case(
             checked.document,
             setup=form_setup(args.form, args.mapping),
             file=name,

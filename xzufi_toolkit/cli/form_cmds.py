@@ -15,11 +15,14 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.cli.common import read_input, write_output
 from xzufi_toolkit.errors import UsageError, ValidationFailedError, XzufiError
 from xzufi_toolkit.findings import Finding, Report
+
+if TYPE_CHECKING:
+    from xzufi_toolkit.pipeline import FormSetup
 
 __all__ = ["register"]
 
@@ -76,15 +79,14 @@ def _help(parser: argparse.ArgumentParser) -> int:
 _WORKER: dict[str, Any] = {}
 
 
-def _setup(form_path: str | None, mapping_path: str | None) -> tuple[Any, Any]:
+def _setup(form_path: str | None, mapping_path: str | None) -> FormSetup:
     """Template, filler and mapping, checked against each other (once per process)."""
     from xzufi_toolkit.pipeline import form_setup
 
     if form_path and not mapping_path:
         raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
     _quiet_pypdf()
-    setup = form_setup(form_path, mapping_path)
-    return setup.filler, setup.mapping
+    return form_setup(form_path, mapping_path)
 
 
 def _init_worker(form_path: str | None, mapping_path: str | None) -> None:
@@ -115,30 +117,24 @@ class FillTask:
 FillResult = tuple[str, int, list[Finding], str | None]
 
 
-def fill_one(task: FillTask, setup: tuple[Any, Any] | None = None) -> FillResult:
+def fill_one(task: FillTask, setup: FormSetup | None = None) -> FillResult:
     """Fill one case; (case, exit code, findings, error message)."""
-    from xzufi_toolkit.form.mapping import apply_mapping
-    from xzufi_toolkit.pipeline import check_case_bytes
+    from xzufi_toolkit.pipeline import check_case_bytes, fill_case
 
-    filler, mapping = setup or _WORKER["setup"]
+    used: FormSetup = setup or _WORKER["setup"]
     show = task.show_values
     try:
         data, name = read_input(task.case)
         checked = check_case_bytes(data, today=task.today, file=name, show_values=show)
-        values, sources, problems = apply_mapping(
-            mapping, checked.document, file=name, show_values=show
-        )
-        if problems:
-            return task.case, 1, problems, None
-        pdf, notes = filler.fill_report(
-            values,
+        pdf, notes = fill_case(
+            checked.document,
+            setup=used,
             flatten=task.flatten,
-            sources=sources,
+            annex=task.annex,
             file=name,
             show_values=show,
-            annex=task.annex,
         )
-        write_output(task.output, pdf, *[p for p in (task.case, filler.file) if p])
+        write_output(task.output, pdf, *[p for p in (task.case, used.filler.file) if p])
     except ValidationFailedError as exc:
         report_obj = exc.report
         findings = list(report_obj) if isinstance(report_obj, Report) else []
