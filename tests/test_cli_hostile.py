@@ -135,6 +135,27 @@ def _in_leistung(inner: bytes) -> bytes:
     return b"<leistung " + NS + b">" + inner + b"</leistung>"
 
 
+TRANSFER = fixture_file("leistung", "transfer-2.3.1.xml")
+
+
+def _transfer_with(prolog: bytes, doctype: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    head, rest = TRANSFER.read_bytes().split(b"\n", 1)
+    return head + b"\n" + prolog + doctype + change(rest)
+
+
+def _late_doctype(tmp: Path, secret: Path) -> Path:
+    """XXE behind a prolog longer than xmlsafe's 64 KiB scan window, in a streamed transfer."""
+    doctype = b'<!DOCTYPE x [<!ENTITY s SYSTEM "' + secret.as_uri().encode() + b'">]>\n'
+    data = _transfer_with(
+        b"<!--" + b"p" * 70_000 + b"-->\n",
+        doctype,
+        lambda rest: rest.replace(b"99010022001012</xzufi:id>", b"&s;</xzufi:id>", 1),
+    )
+    p = tmp / "late-doctype.xml"
+    p.write_bytes(data)
+    return p
+
+
 def _utf16(data: bytes) -> bytes:
     return data.decode("utf-8").encode("utf-16")
 
@@ -156,6 +177,12 @@ XML_INPUTS: dict[str, Builder] = {
     "huge-text-node": _made("huge.xml", lambda: _in_leistung(b"<a>" + b"x" * 11_000_000 + b"</a>")),
     "truncated": _derived(LEISTUNG, "truncated.xml", lambda d: d[: len(d) // 2]),
     "wrong-namespace": _copy(HOSTILE / "wrong-namespace.xml"),
+    "transfer-doctype-after-64k": _late_doctype,
+    "transfer-deep-entry": _derived(
+        TRANSFER,
+        "deep-entry.xml",
+        lambda d: d.replace(b"</xzufi:id>", b"</xzufi:id>" + b"<a>" * 150 + b"</a>" * 150, 1),
+    ),
     "invalid-utf8": _derived(
         LEISTUNG, "bad-utf8.xml", lambda d: d.replace(b"Aufenthalt", b"Auf\xff\xfehalt", 1)
     ),

@@ -284,7 +284,16 @@ def _iterparse_stream(
         huge_tree=False,
         remove_comments=False,
     )
+    events_iter = iter(context)
     try:
-        yield from context
+        first = next(events_iter, None)
+        if first is None:
+            return
+        # a DOCTYPE behind a prolog longer than the scan window reaches libxml2
+        # (its entities stay unexpanded); refuse it as parse_bytes does
+        if first[1].getroottree().docinfo.doctype:
+            raise UnsafeXmlError("document has a DOCTYPE declaration", file=name, line=1)
+        yield first
+        yield from events_iter
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, name) from None

@@ -26,7 +26,7 @@ from typing import IO
 from lxml import etree
 
 from xzufi_toolkit import xmlsafe
-from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.errors import InputError, LimitExceededError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.model import Leistung, TransferEntry, TransferMessage
 from xzufi_toolkit.xzufi.reader import (
@@ -247,6 +247,16 @@ class TransferReader:
 
     def _entry(self, el: etree._Element, index: int, version: str) -> ReadEntry:
         line = xmlsafe.source_line(el)
+        limit = xmlsafe.DEFAULT_LIMITS.max_depth
+        deep = xmlsafe.too_deep(el, limit - 1)  # the entry sits below the root
+        if deep is not None:
+            # streamed, the document is only held to libxml2's 256; the toolkit's
+            # limit holds per entry, as for a single Leistung (and as validate says)
+            raise LimitExceededError(
+                f"nesting deeper than {limit} levels",
+                file=self.file,
+                line=xmlsafe.source_line(deep),
+            )
         op = "schreibe" if _local(el) == "schreibe" else "loesche"
         kids = [c for c in el if isinstance(c.tag, str)]
         if op == "loesche":
