@@ -132,15 +132,14 @@ class _Runner:
         self, el: etree._Element, *, entry: int | None = None, object_id: str | None = None
     ) -> Iterator[Finding]:
         version = version_of(el)
-        loc = Location(
-            file=self.name, line=xmlsafe.source_line(el), entry=entry, object_id=object_id
-        )
         if version is None:
             yield _finding(
                 doc.IO_NOT_XZUFI,
                 "leistung is not in an XZuFi 2.2.0 or 2.3.1 namespace",
                 "leistung steht in keinem Namensraum von XZuFi 2.2.0 oder 2.3.1",
-                loc,
+                Location(
+                    file=self.name, line=xmlsafe.source_line(el), entry=entry, object_id=object_id
+                ),
             )
             return
         if self.options.engine != "none":
@@ -174,7 +173,12 @@ class _Runner:
                     doc.INTERNAL,
                     f"rule {r.code} failed: {type(exc).__name__}",
                     f"Regel {r.code} ist gescheitert: {type(exc).__name__}",
-                    Location(file=self.name, line=loc.line, entry=entry, object_id=object_id),
+                    Location(
+                        file=self.name,
+                        line=xmlsafe.source_line(el),
+                        entry=entry,
+                        object_id=object_id,
+                    ),
                 )
                 continue
             if hits:  # most rules find nothing: no generator per rule on this path

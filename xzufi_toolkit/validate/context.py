@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from lxml import etree
 
@@ -131,7 +131,7 @@ class Ctx:
         self.version = version
         self.today = today
         self.show_values = show_values
-        self.memo: dict[str, object] = {}  # per-Leistung results shared by rules
+        self.memo: dict[str, Any] = {}  # per-Leistung results shared by rules (typed where read)
         self._kids: dict[str, dict[etree._Element | None, list[etree._Element]]] = {}
         self._texts: dict[etree._Element, str] = {}
         self._blank: dict[etree._Element, bool] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import cast
 
 from lxml import etree
 
@@ -45,19 +44,21 @@ def amount(el: etree._Element) -> Decimal | None:
 
 def _items(ctx: Ctx) -> list[tuple[etree._Element, list[etree._Element], set[str]]]:
     """Each ``kosten`` with its descendants and their local names (once per Leistung)."""
-    cached = ctx.memo.get("kosten")
+    cached: list[tuple[etree._Element, list[etree._Element], set[str]]] | None = ctx.memo.get(
+        "kosten"
+    )
     if cached is None:
         items: list[tuple[etree._Element, list[etree._Element], set[str]]] = []
         for k in ctx.all("kosten"):
             below = list(k.iter(tag=etree.Element))
             items.append((k, below, {local(e) for e in below}))
         ctx.memo["kosten"] = cached = items
-    return cast("list[tuple[etree._Element, list[etree._Element], set[str]]]", cached)
+    return cached
 
 
 def _amounts(ctx: Ctx) -> list[tuple[etree._Element, Decimal | None]]:
     """Amount elements of every cost item with their value (once per Leistung)."""
-    cached = ctx.memo.get("amounts")
+    cached: list[tuple[etree._Element, Decimal | None]] | None = ctx.memo.get("amounts")
     if cached is None:
         cached = [
             (el, amount(el))
@@ -67,7 +68,7 @@ def _amounts(ctx: Ctx) -> list[tuple[etree._Element, Decimal | None]]:
             if local(el) in _AMOUNTS
         ]
         ctx.memo["amounts"] = cached
-    return cast("list[tuple[etree._Element, Decimal | None]]", cached)
+    return cached
 
 
 @rule(

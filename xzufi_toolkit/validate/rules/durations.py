@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import cast
 
 from lxml import etree
 
@@ -32,13 +31,13 @@ def _int(el: etree._Element | None) -> int | None:
 
 def _holders(ctx: Ctx) -> list[etree._Element]:
     """Elements that hold a ``dauer`` child (FristDauer, in any wrapper), once per Leistung."""
-    cached = ctx.memo.get("dauer")
+    cached: list[etree._Element] | None = ctx.memo.get("dauer")
     if cached is None:
         # dict: unique parents in document order (elements hash by identity)
         parents = dict.fromkeys(d.getparent() for d in ctx.all("dauer"))
         parents.pop(None, None)
         ctx.memo["dauer"] = cached = [p for p in parents if p is not None]
-    return cast("list[etree._Element]", cached)
+    return cached
 
 
 @rule(

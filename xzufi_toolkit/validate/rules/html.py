@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import cast
 
 import nh3
 from lxml import etree, html
@@ -87,7 +86,7 @@ _Parsed = list[tuple[etree._Element, list[etree._Element]]]
 
 def _html_texts(ctx: Ctx) -> _Parsed:
     """Localized texts whose markup needs a look, with their parsed elements (once per Ctx)."""
-    cached = ctx.memo.get("html")
+    cached: _Parsed | None = ctx.memo.get("html")
     if cached is None:
         found: _Parsed = []
         texts = ctx.localized_texts()
@@ -97,7 +96,7 @@ def _html_texts(ctx: Ctx) -> _Parsed:
                 if "<" in text and _needs_parse(text):
                     found.append((el, _fragments(text)))
         ctx.memo["html"] = cached = found
-    return cast("_Parsed", cached)
+    return cached
 
 
 def _hit(ctx: Ctx, holder: etree._Element, node: etree._Element, en: str, de: str) -> Hit:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import cast
 
 from lxml import etree
 
@@ -56,7 +55,7 @@ _check_cached = lru_cache(maxsize=4096)(_check)
 
 def valid_keys(ctx: Ctx) -> list[tuple[etree._Element, str, leika.Level]]:
     """Well-formed keys with their compact form and level (once per Leistung)."""
-    cached = ctx.memo.get("keys")
+    cached: list[tuple[etree._Element, str, leika.Level]] | None = ctx.memo.get("keys")
     if cached is None:
         found: list[tuple[etree._Element, str, leika.Level]] = []
         for el in key_elements(ctx):
@@ -64,12 +63,12 @@ def valid_keys(ctx: Ctx) -> list[tuple[etree._Element, str, leika.Level]]:
             if key is not None and lvl is not None:
                 found.append((el, key, lvl))
         ctx.memo["keys"] = cached = found
-    return cast("list[tuple[etree._Element, str, leika.Level]]", cached)
+    return cached
 
 
 def structure(ctx: Ctx) -> tuple[etree._Element | None, str | None]:
     """The ``struktur`` element and its Leistungstyp from ``xsi:type`` (None if untyped)."""
-    cached = ctx.memo.get("structure")
+    cached: tuple[etree._Element | None, str | None] | None = ctx.memo.get("structure")
     if cached is None:
         s = ctx.kid("struktur")
         if s is None:
@@ -78,7 +77,7 @@ def structure(ctx: Ctx) -> tuple[etree._Element | None, str | None]:
             xsi = s.get(XSI_TYPE)
             cached = (s, STRUCTURE_KINDS.get(xsi.rpartition(":")[2].lower()) if xsi else None)
         ctx.memo["structure"] = cached
-    return cast("tuple[etree._Element | None, str | None]", cached)
+    return cached
 
 
 def _struct_code(ctx: Ctx, s: etree._Element, *names: str) -> tuple[etree._Element | None, str]:

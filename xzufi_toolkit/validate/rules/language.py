@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import cast
 
 from lxml import etree
 
@@ -40,7 +39,7 @@ def _code_elements(ctx: Ctx) -> list[tuple[etree._Element, str, bool, str]]:
 
     Elements with a ``languageCode`` attribute come first, then ``languageCode`` elements.
     """
-    cached = ctx.memo.get("langcodes")
+    cached: list[tuple[etree._Element, str, bool, str]] | None = ctx.memo.get("langcodes")
     if cached is None:
         info = _INFO.get
         found: list[tuple[etree._Element, str, bool, str]] = []
@@ -53,7 +52,7 @@ def _code_elements(ctx: Ctx) -> list[tuple[etree._Element, str, bool, str]]:
             i = info(raw) or _info(raw)
             found.append((el, i[0], i[1], i[2]))
         ctx.memo["langcodes"] = cached = found
-    return cast("list[tuple[etree._Element, str, bool, str]]", cached)
+    return cached
 
 
 @rule(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import cast
 
 from lxml import etree
 
@@ -29,7 +28,7 @@ def _parse(text: str) -> citations.ParseResult:
 
 def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]:
     """Text module 07 contents with their parsed citations (once per Leistung)."""
-    cached = ctx.memo.get("law")
+    cached: list[tuple[etree._Element, citations.ParseResult]] | None = ctx.memo.get("law")
     if cached is None:
         cached = [
             (i, _parse(ctx.text(i)))
@@ -39,7 +38,7 @@ def _legal_texts(ctx: Ctx) -> list[tuple[etree._Element, citations.ParseResult]]
             if normalize_language(i.get("languageCode") or "de") == "de" and not ctx.blank(i)
         ]
         ctx.memo["law"] = cached
-    return cast("list[tuple[etree._Element, citations.ParseResult]]", cached)
+    return cached
 
 
 @rule(

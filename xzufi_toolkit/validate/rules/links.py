@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import cast
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -29,10 +28,10 @@ def links(ctx: Ctx) -> Iterator[etree._Element]:
 
 def links_of(ctx: Ctx) -> list[tuple[etree._Element, str]]:
     """Link elements with their stripped text, once per Leistung."""
-    cached = ctx.memo.get("links")
+    cached: list[tuple[etree._Element, str]] | None = ctx.memo.get("links")
     if cached is None:
         ctx.memo["links"] = cached = [(el, text_of(el)) for el in links(ctx)]
-    return cast("list[tuple[etree._Element, str]]", cached)
+    return cached
 
 
 def is_absolute_http(url: str) -> bool:

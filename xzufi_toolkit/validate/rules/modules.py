@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import cast
 
 from lxml import etree
 
@@ -33,7 +32,7 @@ def contents(ctx: Ctx, module: etree._Element) -> list[etree._Element]:
 
 
 def _has_content(ctx: Ctx, code: str) -> bool:
-    filled = ctx.memo.get("filled")
+    filled: set[str] | None = ctx.memo.get("filled")
     if filled is None:  # codes of the modules with some content, once per Leistung
         blank = ctx.blank
         filled = ctx.memo["filled"] = {
@@ -41,7 +40,7 @@ def _has_content(ctx: Ctx, code: str) -> bool:
             for c, modules in ctx.text_modules.items()
             if any(not blank(i) for m in modules for i in ctx.kids("inhalt", m))
         }
-    return code in cast("set[str]", filled)
+    return code in filled
 
 
 def _missing(ctx: Ctx, code: str, en: str, de: str) -> Iterator[Hit]:
