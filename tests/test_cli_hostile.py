@@ -415,7 +415,7 @@ ZIP_COMMANDS: dict[str, tuple[Argv, str]] = {
 }
 
 
-# validate searches a folder for *.xml: a folder is a valid PATH there.
+# validate searches a folder for *.xml: a folder is a PATH there (see below).
 NOT_HOSTILE_FOR = {("validate", "folder"), ("validate --engine xmlschema", "folder")}
 
 
@@ -492,6 +492,16 @@ def test_hostile_input(
         assert str(path) in run.out
     assert list(out.iterdir()) == [], "no output (and no temporary file) may be left behind"
     assert _snapshot(path) == before, "the input must not be modified"
+
+
+def test_validate_folder_without_xml_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was "0 document(s) checked – valid", exit 0: a wrong path passed CI silently."""
+    (tmp_path / "notes.txt").write_text("no XML here", "utf-8")
+    run = run_cli(["validate", "-f", "text", str(tmp_path)], capsys)
+    assert run.code == 2
+    assert len(run.error_lines) == 1 and str(tmp_path) in run.error_lines[0]
 
 
 def test_billion_laughs_is_refused_at_once(capsys: pytest.CaptureFixture[str]) -> None:

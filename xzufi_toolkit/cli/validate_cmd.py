@@ -96,7 +96,10 @@ def _expand(paths: list[str]) -> list[str]:
             continue
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(str(f) for f in p.rglob("*.xml") if f.is_file()))
+            found = sorted(str(f) for f in p.rglob("*.xml") if f.is_file())
+            if not found:  # as for a glob: "valid" over nothing would hide a wrong path
+                raise UsageError(f"no *.xml file in the folder {raw!r}")
+            out.extend(found)
         elif not p.exists() and glob.has_magic(raw):
             matches = sorted(glob.glob(raw, recursive=True))  # noqa: PTH207  # Path.glob refuses absolute patterns
             if not matches:
