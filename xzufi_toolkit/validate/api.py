@@ -406,6 +406,13 @@ def iter_findings(
     yield from opts.config.apply(_guard(display, _findings(source, display, runner)))
 
 
+def _read_head(path: str | Path) -> tuple[bool, bytes]:
+    """Whether the file is small enough to read whole, and its bytes (or its head)."""
+    with open(path, "rb") as fh:  # noqa: PTH123  # the bulk path reads 10,000s of files
+        whole = os.fstat(fh.fileno()).st_size <= _WHOLE
+        return whole, fh.read() if whole else fh.read(_HEAD)  # small files are read once
+
+
 def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iterator[Finding]:
     # xmlsafe checks the prolog (DOCTYPE, not XML) when it parses or streams
     if isinstance(source, bytes):
@@ -414,11 +421,24 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
         else:
             yield from runner.document(source)
         return
-    path = Path(source)
     try:
-        with path.open("rb") as fh:
-            whole = os.fstat(fh.fileno()).st_size <= _WHOLE
-            head = fh.read() if whole else fh.read(_HEAD)  # small files are read once
+        whole, head = _read_head(source)  # builtin open: no Path per file on the bulk path
+    except OSError:
+        # "x.xml/", "": Path normalises the name as it always did, then reports the error
+        whole, head = _read_named(Path(source), display)
+    if _is_transfer(head[:_HEAD]):
+        yield from _stream(runner, Path(source), head[:_HEAD])
+    else:
+        try:
+            data = head if whole else Path(source).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
+        yield from runner.document(data)
+
+
+def _read_named(path: Path, display: str) -> tuple[bool, bytes]:
+    try:
+        return _read_head(path)
     except IsADirectoryError:
         raise InputError("is a directory, not a file", file=display) from None
     except FileNotFoundError:
@@ -427,14 +447,6 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
         raise InputError("permission denied", file=display) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
-    if _is_transfer(head[:_HEAD]):
-        yield from _stream(runner, path, head[:_HEAD])
-    else:
-        try:
-            data = head if whole else path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
-        yield from runner.document(data)
 
 
 def validate_file(
