@@ -796,3 +796,60 @@ def test_subprocess_prints_one_clean_message(argv: list[str], code: int, tmp_pat
         assert "error" in res.stdout + res.stderr  # a report (stdout) or one message (stderr)
         if code == 2 and args[0] != "message":  # argparse adds its usage lines
             assert len(res.stderr.splitlines()) == 1, res.stderr
+
+
+# -- file names that are not UTF-8 ------------------------------------------------
+
+
+@pytest.fixture
+def latin1_dir(tmp_path: Path) -> Path:
+    """A folder whose name is Latin-1 bytes (as unpacked from an old ZIP)."""
+    folder = tmp_path / os.fsdecode(b"Antr\xe4ge")
+    try:
+        folder.mkdir()
+    except (OSError, UnicodeEncodeError):  # pragma: no cover - e.g. APFS refuses such names
+        pytest.skip("this file system only takes UTF-8 file names")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "github", "gitlab"])
+def test_non_utf8_file_name_in_reports(
+    fmt: str, latin1_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was an internal UnicodeEncodeError (SARIF URI, report file, lxml base URL)."""
+    leistung = latin1_dir / "l.xml"
+    shutil.copyfile(LEISTUNG, leistung)
+    report = latin1_dir.parent / f"report.{fmt}"
+    run = run_cli(["validate", "-f", fmt, str(leistung), "-o", str(report)], capsys)
+    assert run.code == 0, run.err
+    text = report.read_text("utf-8")
+    assert "Antr\ufffdge" in text or "Antr%EF%BF%BDge" in text  # SARIF/GitLab give a URI
+    run = run_cli(["case", "check", "-f", fmt, str(latin1_dir / "missing.json")], capsys)
+    assert run.code == 1
+    assert "internal error" not in run.err
+
+
+def test_non_utf8_file_name_in_readers(latin1_dir: Path) -> None:
+    """In a subprocess: pytest's captured stderr is strict UTF-8, the real one is not."""
+    leistung = latin1_dir / "l.xml"
+    shutil.copyfile(LEISTUNG, leistung)
+    transfer = latin1_dir / "t.xml"
+    shutil.copyfile(TRANSFER, transfer)
+    out = latin1_dir / "out"
+    out.mkdir()
+    for argv in (
+        ["show", str(leistung)],
+        ["show", str(transfer)],
+        ["convert", "--to", "2.2.0", str(leistung), "-o", str(out / "c.xml")],
+        ["convert", "--to", "2.2.0", str(transfer), "-o", str(out / "t.xml")],
+        ["render", str(leistung), "-o", str(out / "p.html")],
+        ["case", "check", str(CASE), "--leistung", str(leistung), "--today", TODAY],
+    ):
+        res = subprocess.run(
+            [sys.executable, "-m", "xzufi_toolkit", *argv],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        assert res.returncode == 0, (argv, res.stderr[-300:])
+        assert b"Traceback" not in res.stderr

@@ -18,7 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -397,6 +397,44 @@ FORMATS: dict[str, Renderer] = {
 }
 
 
+def _has_surrogates(text: str | None) -> bool:
+    if not text or text.isascii():
+        return False
+    return any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _printable(text: str) -> str:
+    """``text`` with undecodable bytes of a file name (lone surrogates) as U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _unicode_safe(report: Report) -> Report:
+    """A file name that is not UTF-8 reaches us as lone surrogates, which no
+    encoder (JSON file, SARIF URI, XML) accepts; show those bytes as U+FFFD."""
+    if not any(
+        _has_surrogates(f.location.file)
+        or _has_surrogates(f.message)
+        or _has_surrogates(f.message_de)
+        for f in report
+    ):
+        return report
+    findings = [
+        replace(
+            f,
+            message=_printable(f.message),
+            message_de=_printable(f.message_de) if f.message_de else f.message_de,
+            location=replace(f.location, file=_printable(f.location.file))
+            if f.location.file
+            else f.location,
+        )
+        for f in report
+    ]
+    return Report(findings=findings, documents=report.documents)
+
+
 def render(
     report: Report,
     fmt: str = "text",
@@ -416,6 +454,7 @@ def render(
         raise UsageError(
             f"unknown report format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}"
         ) from None
+    report = _unicode_safe(report)
     if rules is None:
         meta: Mapping[str, RuleMeta] = {}
     elif isinstance(rules, Mapping):

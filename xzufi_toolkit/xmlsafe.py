@@ -226,7 +226,22 @@ def parse_file(
         raise InputError("permission denied", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
-    return parse_bytes(data, file=name, limits=limits, base_url=str(p.resolve()))
+    return parse_bytes(data, file=name, limits=limits, base_url=_base_url(p))
+
+
+def _utf8(name: object) -> bool:
+    """Whether libxml2 can take ``name`` as a URL (a file name that is not UTF-8
+    reaches Python as lone surrogates, which lxml cannot encode)."""
+    try:
+        str(name).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _base_url(p: Path) -> str:
+    full = p.resolve()
+    return str(full) if _utf8(full) else full.as_uri()  # as_uri percent-encodes the bytes
 
 
 class _Prefixed:
@@ -279,7 +294,7 @@ def _iterparse_stream(
     stream: IO[bytes], events: tuple[str, ...], tag: str | None, name: str | None
 ) -> Iterator[tuple[str, etree._Element]]:
     readable: IO[bytes] | _Prefixed
-    if hasattr(stream, "peek"):
+    if hasattr(stream, "peek") and _utf8(getattr(stream, "name", "")):  # lxml reads .name
         head = stream.peek(_PROLOG_SCAN)[:_PROLOG_SCAN]
         readable = stream
     else:
