@@ -46,7 +46,11 @@ def trees(draw: st.DrawFn) -> etree._Element:
             continue
         child = etree.SubElement(parent, draw(st.sampled_from(_TAGS)))
         child.text = draw(st.sampled_from([None, "", " 07 ", "x", "&nbsp;", "<p></p>"]))
+        if draw(st.booleans()):
+            child.set(draw(st.sampled_from(["languageCode", "{urn:other}languageCode"])), "de")
         nodes.append(child)
+    if draw(st.booleans()):
+        root.set("languageCode", "")
     return root
 
 
@@ -63,6 +67,7 @@ def test_index_answers_what_a_walk_answers(root: etree._Element) -> None:
         assert ctx.code(el) == code_value(el)
         assert ctx.code(el) == ctx.code(el)  # memoised: same answer again
     assert ctx.kids("typ") == [c for c in root if local(c) == "typ"]
+    assert ctx.localized == [e for e in everything if e.get("languageCode") is not None]
     by_code: dict[str, list[etree._Element]] = {}
     for m in everything:
         if local(m) == "modultext":
