@@ -853,3 +853,20 @@ def test_non_utf8_file_name_in_readers(latin1_dir: Path) -> None:
         )
         assert res.returncode == 0, (argv, res.stderr[-300:])
         assert b"Traceback" not in res.stderr
+
+
+def test_non_utf8_summary_name_is_a_usage_error(latin1_dir: Path) -> None:
+    """The --summary file name goes into the message; was an internal UnicodeEncodeError."""
+    summary = latin1_dir.parent / os.fsdecode(b"Antr\xe4ge.pdf")
+    shutil.copyfile(FORM, summary)
+    out = latin1_dir.parent / "m.xml"
+    argv = ["message", "build", str(CASE), "--summary", str(summary), "-o", str(out)]
+    res = subprocess.run(
+        [sys.executable, "-m", "xzufi_toolkit", *argv, "--today", TODAY, "-q"],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert res.returncode == 2, res.stderr[-300:]
+    assert b"not UTF-8" in res.stderr
+    assert not out.exists()

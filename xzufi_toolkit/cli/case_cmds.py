@@ -285,9 +285,17 @@ def _summary(path: str) -> SummaryDocument:
     data, _ = read_input(path)
     if not data.startswith(b"%PDF-"):
         raise InputError("not a PDF file", file=path, hint="--summary takes the filled form PDF")
+    name = Path(path).name
+    if not name.isascii():
+        try:
+            name.encode("utf-8")  # the name goes into the message
+        except UnicodeEncodeError:
+            raise UsageError(
+                "the file name is not UTF-8", file=path, hint="rename the PDF"
+            ) from None
     return SummaryDocument(
         dokument_id=str(uuid.uuid4()),
-        dateiname=Path(path).name,
+        dateiname=name,
         sha512=hashlib.sha512(data).hexdigest(),
     )
 
