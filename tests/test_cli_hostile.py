@@ -870,3 +870,19 @@ def test_non_utf8_summary_name_is_a_usage_error(latin1_dir: Path) -> None:
     assert res.returncode == 2, res.stderr[-300:]
     assert b"not UTF-8" in res.stderr
     assert not out.exists()
+
+
+def test_non_utf8_file_name_on_a_strict_stdout(latin1_dir: Path) -> None:
+    """Under a UTF-8 locale stdout is strict; 'form inspect' prints the file name."""
+    form = latin1_dir / "form.pdf"
+    shutil.copyfile(FORM, form)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    res = subprocess.run(
+        [sys.executable, "-m", "xzufi_toolkit", "form", "inspect", str(form)],
+        capture_output=True,
+        check=False,
+        timeout=60,
+        env=env,
+    )
+    assert res.returncode == 0, res.stderr[-300:]
+    assert os.fsencode(form) in res.stdout  # the name's own bytes, as the shell shows them

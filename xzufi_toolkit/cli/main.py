@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -56,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _pass_file_names_through() -> None:
+    """A file name that is not UTF-8 reaches us as lone surrogates; print it back as
+    the bytes it was (Python does so itself in the C locale) instead of failing."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and out.errors == "strict":
+        out.reconfigure(errors="surrogateescape")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -63,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    _pass_file_names_through()
     try:
         code = handler(args)
     except XzufiError as exc:
