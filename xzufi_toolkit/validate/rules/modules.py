@@ -31,16 +31,27 @@ def contents(ctx: Ctx, module: etree._Element) -> list[etree._Element]:
     return ctx.kids("inhalt", module)
 
 
+def _contents(ctx: Ctx) -> tuple[set[str], list[tuple[str, etree._Element]]]:
+    """Codes of the modules with some content, and the empty ``inhalt`` elements with
+    their module's code in document order by code: one walk over the text modules."""
+    cached: tuple[set[str], list[tuple[str, etree._Element]]] | None = ctx.memo.get("contents")
+    if cached is None:
+        filled: set[str] = set()
+        empty: list[tuple[str, etree._Element]] = []
+        blank, kids = ctx.blank, ctx.kids
+        for code, modules in ctx.text_modules.items():
+            for m in modules:
+                for i in kids("inhalt", m):
+                    if blank(i):
+                        empty.append((code, i))
+                    else:
+                        filled.add(code)
+        ctx.memo["contents"] = cached = (filled, empty)
+    return cached
+
+
 def _has_content(ctx: Ctx, code: str) -> bool:
-    filled: set[str] | None = ctx.memo.get("filled")
-    if filled is None:  # codes of the modules with some content, once per Leistung
-        blank = ctx.blank
-        filled = ctx.memo["filled"] = {
-            c
-            for c, modules in ctx.text_modules.items()
-            if any(not blank(i) for m in modules for i in ctx.kids("inhalt", m))
-        }
-    return code in filled
+    return code in _contents(ctx)[0]
 
 
 def _missing(ctx: Ctx, code: str, en: str, de: str) -> Iterator[Hit]:
@@ -159,12 +170,9 @@ def typisierung_present(ctx: Ctx) -> Iterator[Hit]:
 def empty_content(ctx: Ctx) -> Iterator[Hit]:
     """A text module's ``inhalt`` holds text, not only ``<br>``, empty tags or
     whitespace; an empty module renders as a blank section on portals."""
-    for code, modules in ctx.text_modules.items():
-        for m in modules:
-            for i in contents(ctx, m):
-                if ctx.blank(i):
-                    yield ctx.hit(
-                        i,
-                        f"text module {code} has empty content (only markup or whitespace)",
-                        f"Textmodul {code} hat leeren Inhalt (nur Markup oder Leerraum)",
-                    )
+    for code, i in _contents(ctx)[1]:
+        yield ctx.hit(
+            i,
+            f"text module {code} has empty content (only markup or whitespace)",
+            f"Textmodul {code} hat leeren Inhalt (nur Markup oder Leerraum)",
+        )
