@@ -18,6 +18,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -886,3 +887,52 @@ def test_non_utf8_file_name_on_a_strict_stdout(latin1_dir: Path) -> None:
     )
     assert res.returncode == 0, res.stderr[-300:]
     assert os.fsencode(form) in res.stdout  # the name's own bytes, as the shell shows them
+
+
+# -- devices and pipes: their size says nothing ------------------------------------
+
+ZERO = "/dev/zero"
+
+
+@pytest.mark.skipif(not Path(ZERO).exists(), reason="no /dev/zero on this system")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["show", ZERO],
+        ["render", ZERO, "-o", "{out}/p.html"],
+        ["validate", "-f", "text", ZERO],
+        ["case", "check", "-f", "text", ZERO],
+        ["case", "check", str(CASE), "--leistung", ZERO],
+        ["message", "read", "-f", "text", ZERO, "-o", "{out}/c.json"],
+        ["form", "inspect", ZERO],
+        ["import-portal", ZERO, "-o", "{out}/l.xml"],
+        ["bundle", str(CASE), "--attach", ZERO, "-o", "{out}/b.zip"],
+    ],
+    ids=lambda argv: " ".join(a for a in argv[:2]),
+)
+def test_endless_device_is_refused_at_the_limit(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was an unbounded read until MemoryError (stat gives size 0 for a device)."""
+    run = run_cli([a.replace("{out}", str(tmp_path)) for a in argv], capsys)
+    assert run.code == 1, run.err
+    assert "limit" in run.out + run.err
+    assert "internal error" not in run.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leistung_from_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'xzufi show <(…)' names a pipe, not a regular file; was 'no such file'."""
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as fh:
+            fh.write(LEISTUNG.read_bytes())
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    run = run_cli(["show", "--format", "json", str(fifo)], capsys)
+    writer.join(timeout=10)
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["leistung"]

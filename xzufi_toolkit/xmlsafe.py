@@ -207,25 +207,11 @@ def parse_file(
     path: str | Path, *, limits: XmlLimits = DEFAULT_LIMITS, display: str | None = None
 ) -> etree._ElementTree:
     """Parse a file (read whole; use :func:`iterparse` for big transfer messages)."""
+    from xzufi_toolkit.inputs import read_file
+
     name = display or str(path)
     p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > limits.max_bytes:
-            raise LimitExceededError(
-                f"document is {size} bytes, more than the limit of {limits.max_bytes}",
-                file=name,
-                hint="stream transfer messages instead of parsing them whole",
-            )
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=name) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
-    except PermissionError:
-        raise InputError("permission denied", file=name) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+    data = read_file(p, file=name, limit=limits.max_bytes)  # bounded also for pipes, devices
     return parse_bytes(data, file=name, limits=limits, base_url=_base_url(p))
 
 

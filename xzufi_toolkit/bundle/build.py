@@ -26,6 +26,7 @@ from xzufi_toolkit.bundle.layout import (
 )
 from xzufi_toolkit.case.model import Case
 from xzufi_toolkit.errors import InputError, SchemaError, UsageError
+from xzufi_toolkit.inputs import read_file
 from xzufi_toolkit.message.header import NAMESPACE, Message, MessageHeader, SummaryDocument
 
 __all__ = ["Bundle", "build_bundle", "read_attachments", "write_bundle"]
@@ -53,19 +54,7 @@ def read_attachments(paths: Sequence[str]) -> dict[str, bytes]:
         path = Path(p)
         if path.name in out:
             raise UsageError(f"two attachments are named {path.name!r}", file=p)
-        try:
-            if path.stat().st_size > MAX_ATTACHMENT_BYTES:
-                raise InputError(
-                    f"attachment is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB",
-                    file=p,
-                )
-            out[path.name] = path.read_bytes()
-        except FileNotFoundError:
-            raise InputError("no such file", file=p) from None
-        except IsADirectoryError:
-            raise InputError("is a directory, not a file", file=p) from None
-        except OSError as exc:
-            raise InputError(f"cannot read attachment: {exc.strerror}", file=p) from None
+        out[path.name] = read_file(path, file=p, limit=MAX_ATTACHMENT_BYTES)  # pipes bounded too
     return out
 
 

@@ -235,15 +235,9 @@ def load_case(
 
 def read_case_file(path: str | Path, *, show_values: bool = False) -> Case:
     """:func:`load_case` on a file."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=str(path)) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    from xzufi_toolkit.inputs import read_file
+
+    data = read_file(path, limit=MAX_CASE_BYTES)
     return load_case(data, file=str(path), show_values=show_values)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from xzufi_toolkit.atomicio import ensure_not_input, write_bytes_atomic
-from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.inputs import read_file, read_stream
 
 __all__ = ["read_input", "write_output"]
 
@@ -14,16 +13,8 @@ __all__ = ["read_input", "write_output"]
 def read_input(path: str) -> tuple[bytes, str]:
     """Bytes and display name of ``path``; ``-`` reads standard input."""
     if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    p = Path(path)
-    try:
-        return p.read_bytes(), path
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=path) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
+        return read_stream(sys.stdin.buffer, file="<stdin>"), "<stdin>"
+    return read_file(path), path
 
 
 def write_output(path: str, data: bytes, *inputs: str) -> None:

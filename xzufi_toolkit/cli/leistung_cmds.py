@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, cast
 
-from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Finding
 
 __all__ = ["register"]
@@ -73,12 +72,13 @@ def _source(path: str | None) -> tuple[Path | bytes, str]:
 
         p = default_path()
         return p, str(p)
+    from xzufi_toolkit.inputs import read_file, read_stream
+
     if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
+        return read_stream(sys.stdin.buffer, file="<stdin>"), "<stdin>"
     p = Path(path)
-    if not p.is_file():
-        what = "is a directory, not a file" if p.is_dir() else "no such file"
-        raise InputError(what, file=path)
+    if not p.is_file():  # a pipe (<(…)) or device is read like stdin, up to the limit
+        return read_file(p, file=path), path
     return p, path
 
 

@@ -200,7 +200,9 @@ def run(args: argparse.Namespace) -> int:
     )
     report = Report()
     if _STDIN in paths:
-        report = validate_bytes(sys.stdin.buffer.read(), name="<stdin>", options=options)
+        # one byte over the limit is enough for validate_bytes to report XZ-IO-004
+        data = sys.stdin.buffer.read(options.limits.max_bytes + 1)
+        report = validate_bytes(data, name="<stdin>", options=options)
     bulk = validate_paths(files, options=options, jobs=jobs, progress=_Progress(interactive))
     report.extend(bulk.findings)
     report.documents += bulk.documents

@@ -18,6 +18,7 @@ import datetime
 import io
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -409,7 +410,10 @@ def iter_findings(
 def _read_head(path: str | Path) -> tuple[bool, bytes]:
     """Whether the file is small enough to read whole, and its bytes (or its head)."""
     with open(path, "rb") as fh:  # noqa: PTH123  # the bulk path reads 10,000s of files
-        whole = os.fstat(fh.fileno()).st_size <= _WHOLE
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):  # pipe or device: size 0 says nothing, read bounded
+            return True, fh.read(xmlsafe.DEFAULT_LIMITS.max_bytes + 1)
+        whole = info.st_size <= _WHOLE
         return whole, fh.read() if whole else fh.read(_HEAD)  # small files are read once
 
 
