@@ -128,6 +128,13 @@ def test_thread_parser_recovers_after_errors() -> None:
         assert etree.tostring(xmlsafe.parse_bytes(good).getroot()) == expected
 
 
+def test_thread_parser_keeps_no_base_url() -> None:
+    with_url = xmlsafe.parse_bytes(b"<a/>", base_url="/tmp/schemas/x.xsd")
+    without = xmlsafe.parse_bytes(b"<b/>")
+    assert with_url.docinfo.URL == "/tmp/schemas/x.xsd"
+    assert without.docinfo.URL is None
+
+
 def test_thread_parser_per_thread() -> None:
     docs = [f"<r><v>{i}</v>{'<x/>' * i}</r>".encode() for i in range(200)]
     errors: list[str] = []
