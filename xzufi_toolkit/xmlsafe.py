@@ -46,7 +46,8 @@ DEFAULT_LIMITS = XmlLimits()
 
 _PROLOG_SCAN = 64 * 1024
 # Prolog items that may stand before the root element.
-_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+# The whole prolog in one match: whitespace, processing instructions, comments.
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 
 
 def make_parser(**extra: Any) -> etree.XMLParser:
@@ -94,14 +95,10 @@ def check_prolog(head: bytes, *, file: str | None = None) -> None:
     ``head`` is the beginning of the document; only the prolog is looked at.
     """
     data = _decode_head(head[:_PROLOG_SCAN])
-    pos = 0
-    while True:
-        m = _PROLOG_ITEM.match(data, pos)
-        if not m:
-            break
-        pos = m.end()
-    rest = data[pos:]
-    if rest[:9].upper() == b"<!DOCTYPE":
+    m = _PROLOG.match(data)
+    pos = m.end() if m else 0  # a * pattern always matches
+    rest = data[pos : pos + 9]  # no copy of the rest of the document
+    if rest.upper() == b"<!DOCTYPE":
         line = data.count(b"\n", 0, pos) + 1
         raise UnsafeXmlError(
             "document has a DOCTYPE declaration; DTDs and entities are refused",

@@ -337,18 +337,10 @@ class _Runner:
         )
 
 
-_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
-
-
 def _root_name(head: bytes) -> bytes | None:
     """Local name of the root element from the head of a document (after the prolog)."""
-    pos = 0
-    while True:
-        m = _PROLOG_ITEM.match(head, pos)
-        if not m:
-            break
-        pos = m.end()
-    m2 = _ROOT.match(head, pos)
+    m = xmlsafe._PROLOG.match(head)  # the parser's own prolog pattern (no public name yet)
+    m2 = _ROOT.match(head, m.end() if m else 0)
     return m2.group(1) if m2 else None
 
 
