@@ -9,6 +9,7 @@ parse every document as a fresh parser would, after errors and across threads.
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 from pathlib import Path
 
@@ -126,6 +127,23 @@ def test_thread_parser_recovers_after_errors() -> None:
         with pytest.raises(InputError):
             xmlsafe.parse_bytes(bad)
         assert etree.tostring(xmlsafe.parse_bytes(good).getroot()) == expected
+
+
+_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+_PIECES = [b" ", b"\n", b"<?xml version='1.0'?>", b"<?pi?>", b"<!-- c -->", b"<!--", b"-->"]
+_PIECES += [b"?>", b"<?", b"<!DOCTYPE a>", b"<a/>", b"x", b"\xef\xbb\xbf", b"<"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), max_size=8))
+def test_prolog_in_one_match_ends_where_item_by_item_ends(parts: list[bytes]) -> None:
+    data = b"".join(parts)
+    pos = 0
+    while (m := _ITEM.match(data, pos)) is not None:  # the loop it replaced
+        pos = m.end()
+    one = xmlsafe._PROLOG.match(data)
+    assert one is not None
+    assert one.end() == pos
 
 
 def test_thread_parser_keeps_no_base_url() -> None:
