@@ -73,11 +73,20 @@ def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> N
 
 
 def ensure_not_input(output: str | Path, *inputs: str | Path) -> None:
-    """Refuse to write over one of the inputs (inputs are never modified)."""
-    out = Path(output)
+    """Refuse to write over one of the inputs (inputs are never modified).
+
+    Compares device and inode, so symlinks and hard links to an input count too.
+    """
+    try:
+        out = Path(output).stat()
+    except OSError:
+        return  # a new file cannot be an input
     for src in inputs:
-        s = Path(src)
-        if out.exists() and s.exists() and out.samefile(s):  # also symlinks, hard links
+        try:
+            same = os.path.samestat(out, Path(src).stat())
+        except OSError:
+            continue
+        if same:
             raise UsageError(
                 "output would overwrite the input",
                 file=str(output),
