@@ -936,3 +936,27 @@ def test_leistung_from_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     writer.join(timeout=10)
     assert run.code == 0, run.err
     assert json.loads(run.out)["leistung"]
+
+
+# -- many unknown elements: linear, not quadratic ------------------------------------
+
+
+def test_many_unknown_elements_take_linear_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """20,000 unknown siblings (200 KB) took minutes: each finding's XPath counted
+    all siblings, and the writer searched all children for every kept element."""
+    data = LEISTUNG.read_bytes()
+    end = data.index(b"</xzufi:leistung>")
+    wide = tmp_path / "wide.xml"
+    wide.write_bytes(data[:end] + b"<xzufi:unbekannt/>" * 20_000 + data[end:])
+    for argv in (
+        ["show", "--format", "json", str(wide)],
+        ["convert", "--to", "2.2.0", str(wide), "-o", str(tmp_path / "c.xml")],
+        ["convert", "--to", "2.3.1", str(wide), "-o", str(tmp_path / "d.xml")],
+    ):
+        run = run_cli(argv, capsys)
+        assert run.code == 0, run.err[-300:]
+        assert run.seconds < 10, f"{argv[0]} took {run.seconds:.1f} s"
+    assert "unbekannt[20000]" in run.err  # the XPath of the last one still counts right
+    assert (tmp_path / "d.xml").read_bytes().count(b"<xzufi:unbekannt/>") == 20_000

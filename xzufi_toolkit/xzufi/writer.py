@@ -207,28 +207,41 @@ class _Writer:
     # -- extras -----------------------------------------------------------
 
     def place_extras(self, owner: etree._Element, extras: Sequence[Extra]) -> None:
-        """Put kept elements back after the element they followed."""
-        inserted: set[etree._Element] = set()
+        """Put kept elements back after the element they followed.
+
+        Each one goes after the last element named as the one it followed (or
+        first, or last when there is none), behind the kept elements already
+        placed there. Placed by anchor in one pass: searching the children for
+        every element made 20,000 kept elements take minutes.
+        """
+        if not extras:
+            return
+        kids = list(owner)
+        last: dict[str, int] = {}  # local name -> index of the last element (kid or placed)
+        for i, child in enumerate(kids):
+            last[etree.QName(child).localname] = i
+        after: dict[int, list[etree._Element]] = {}  # kid index (-1: first) -> placed there
         for extra in extras:
             el = xmlsafe.parse_bytes(extra.xml, file="<kept element>").getroot()
+            name = etree.QName(el).localname
             ns = etree.QName(el).namespace
             if ns in _OTHER_NS and ns != self.ns:
-                self.lost[
-                    f"kept element <{etree.QName(el).localname}> of another XZuFi version"
-                ] += 1
+                self.lost[f"kept element <{name}> of another XZuFi version"] += 1
                 continue
-            kids = list(owner)
-            idx = -1
-            if extra.after is not None:
-                for i, child in enumerate(kids):
-                    if etree.QName(child).localname == extra.after:
-                        idx = i
-                if idx == -1:
-                    idx = len(kids) - 1
-            while idx + 1 < len(kids) and kids[idx + 1] in inserted:
-                idx += 1
-            owner.insert(idx + 1, el)
-            inserted.add(el)
+            anchor = -1 if extra.after is None else last.get(extra.after, len(kids) - 1)
+            after.setdefault(anchor, []).append(el)
+            last[name] = max(last.get(name, -1), anchor)
+        for anchor, placed in after.items():
+            if anchor >= 0:
+                prev = kids[anchor]
+                for el in placed:
+                    prev.addnext(el)
+                    prev = el
+            elif kids:
+                for el in placed:
+                    kids[0].addprevious(el)
+            else:
+                owner.extend(placed)
 
     # -- modules ----------------------------------------------------------
 
