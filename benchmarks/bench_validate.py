@@ -32,6 +32,8 @@ from lxml import etree
 
 from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.validate.api import Options, validate_paths
+from xzufi_toolkit.validate.config import RuleConfig
+from xzufi_toolkit.validate.registry import RULES
 from xzufi_toolkit.xzufi.schema import load_schema, schema_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,6 +177,14 @@ def library(files: list[Path]) -> float:
     return elapsed
 
 
+def xsd_only(files: list[Path]) -> float:
+    """The library with every rule disabled: what xmlschema's iter_errors does too (XSD only)."""
+    off = RuleConfig(disabled=frozenset(code for code, r in RULES.items() if r.fn is not None))
+    t = time.perf_counter()
+    validate_paths([str(p) for p in files], options=Options(config=off))
+    return time.perf_counter() - t
+
+
 def xmlschema_per_file(files: list[Path]) -> float:
     import xmlschema
 
@@ -238,6 +248,7 @@ def main() -> int:
     measures: dict[str, Callable[[], float]] = {
         "floor": lambda: floor(files),
         "lib": lambda: library(files),
+        "xsd": lambda: xsd_only(files),
         "cli1": lambda: cli(folder)[0],
         "cli2": lambda: cli("--jobs", "2", folder)[0],
         "xs": lambda: xmlschema_per_file(sample) * len(files),
@@ -246,12 +257,15 @@ def main() -> int:
     for _ in range(max(1, args.repeat)):  # interleaved, so a disturbance hits one run of each
         for name, measure in measures.items():
             best[name] = min(best.get(name, float("inf")), measure())
-    t_floor, t_lib, t_cli1, t_cli2, t_xs = (best[k] for k in ("floor", "lib", "cli1", "cli2", "xs"))
+    t_floor, t_lib, t_xsd, t_cli1, t_cli2, t_xs = (
+        best[k] for k in ("floor", "lib", "xsd", "cli1", "cli2", "xs")
+    )
     t_tr, rss_tr = cli(str(transfer))
 
     rows = [
         ("bare lxml parse + XSD (floor)", t_floor, "1.00x floor"),
         ("xzufi validate, library, 1 process", t_lib, f"{t_lib / t_floor:.2f}x floor"),
+        ("xzufi validate, XSD only (rules disabled)", t_xsd, f"{t_xsd / t_floor:.2f}x floor"),
         ("xzufi validate CLI --jobs 1", t_cli1, f"{t_cli1 / t_floor:.2f}x floor"),
         ("xzufi validate CLI --jobs 2", t_cli2, f"{t_cli1 / t_cli2:.2f}x speed-up over --jobs 1"),
         (
@@ -259,6 +273,7 @@ def main() -> int:
             t_xs,
             f"{t_xs / t_lib:.1f}x slower than xzufi (library)",
         ),
+        ("  the same, against xzufi XSD only", t_xs, f"{t_xs / t_xsd:.1f}x slower"),
     ]
     print(f"\n{len(files)} files, {total / 2**20:.0f} MB, best of {max(1, args.repeat)} runs")
     print(f"| {'run':<46} | {'seconds':>8} | {'ms/file':>8} | ratio")

@@ -22,7 +22,9 @@ from xzufi_toolkit import citations, leika, xmlsafe
 from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.model import normalize_language
 from xzufi_toolkit.validate.api import Options, validate_file
+from xzufi_toolkit.validate.config import RuleConfig
 from xzufi_toolkit.validate.context import Ctx, code_value, local, text_of
+from xzufi_toolkit.validate.registry import RULES
 from xzufi_toolkit.validate.rules import key, language, law, links
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,3 +194,19 @@ def test_warm_caches_give_the_same_findings() -> None:
 def test_text_of_and_code_value_unchanged() -> None:
     el = etree.fromstring("<t><code> 02 </code></t>")
     assert code_value(el) == "02" == text_of(el[0])
+
+
+def test_all_rules_disabled_keeps_input_and_schema_findings() -> None:
+    """With every Leistung rule disabled no index is built; the input and XSD
+    findings are exactly those of the full run."""
+    off = frozenset(code for code, r in RULES.items() if r.fn is not None)
+    files = sorted((ROOT / "fixtures").rglob("*.xml"))
+    full = Options(today=TODAY)
+    bare = Options(today=TODAY, config=RuleConfig(disabled=off))
+    seen: set[str] = set()
+    for p in files:
+        expected = [f for f in validate_file(p, options=full).findings if f.code not in off]
+        got = validate_file(p, options=bare).findings
+        assert got == expected, p
+        seen.update(f.code for f in got)
+    assert "XZ-XSD-001" in seen

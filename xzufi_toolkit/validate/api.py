@@ -163,6 +163,8 @@ class _Runner:
                         object_id=object_id,
                     ),
                 )
+        if not self.rules:  # every rule disabled: no index to build
+            return
         ctx = Ctx(el, version, self.today, self.options.show_values)
         for r in self.rules:
             fn = r.fn
