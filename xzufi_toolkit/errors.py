@@ -8,6 +8,11 @@ next, and never contains personal data.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xzufi_toolkit.findings import Report
+
 __all__ = [
     "ConfigError",
     "FormError",
@@ -80,13 +85,13 @@ class FormError(InputError):
 class ValidationFailedError(InputError):
     """Raised by the raising entry points when validation found errors.
 
-    ``report`` holds the findings (a :class:`~xzufi_toolkit.findings.Report`).
+    ``report`` holds the findings.
     """
 
     def __init__(
         self,
         message: str,
-        report: object,
+        report: Report,
         *,
         file: str | None = None,
         line: int | None = None,

@@ -20,7 +20,7 @@ from xzufi_toolkit.bundle.layout import (
     metadata_findings,
     sha512_hex,
 )
-from xzufi_toolkit.errors import InputError, XzufiError
+from xzufi_toolkit.errors import InputError, ValidationFailedError, XzufiError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
 
 __all__ = ["open_bundle", "verify_bundle"]
@@ -117,9 +117,8 @@ def _check_message(data: bytes, where: str) -> tuple[Any, list[Finding]]:
     try:
         return read_message(data, file=where), []
     except XzufiError as exc:
-        report = getattr(exc, "report", None)
-        if isinstance(report, Report) and len(report):
-            return None, list(report)
+        if isinstance(exc, ValidationFailedError) and len(exc.report):
+            return None, list(exc.report)
         return None, [
             _finding(
                 "BUNDLE-MESSAGE",

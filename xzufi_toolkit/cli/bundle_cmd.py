@@ -108,7 +108,6 @@ def _create(args: argparse.Namespace) -> int:
     from xzufi_toolkit.bundle import build_bundle, read_attachments, write_bundle
     from xzufi_toolkit.case.leistung import load_leistung
     from xzufi_toolkit.errors import ValidationFailedError
-    from xzufi_toolkit.findings import Report
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case, form_setup
     from xzufi_toolkit.reporters import render
 
@@ -136,8 +135,7 @@ def _create(args: argparse.Namespace) -> int:
             show_values=args.show_values,
         )
     except ValidationFailedError as exc:
-        report = exc.report if isinstance(exc.report, Report) else Report()
-        sys.stderr.write(render(report, "text", args.lang or "en"))
+        sys.stderr.write(render(exc.report, "text", args.lang or "en"))
         sys.stderr.write(f"xzufi: error: {exc}\n")
         return 1
     bundle = build_bundle(

@@ -182,10 +182,6 @@ def _input_finding(code: str, exc: InputError) -> Finding:
     )
 
 
-def _report_of(exc: ValidationFailedError) -> Report:
-    return exc.report if isinstance(exc.report, Report) else Report()
-
-
 def _leistung(args: argparse.Namespace) -> Leistung | None:
     from xzufi_toolkit.case.leistung import load_leistung
 
@@ -339,7 +335,7 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         data = build_message(Message(case=case, header=header, zusammenfassung=summary))
     except ValidationFailedError as exc:
-        report.extend(_report_of(exc))
+        report.extend(exc.report)
         _emit(report, args, to_stderr=to_stdout)
         return 1
     write_output(args.output, data, args.case)
@@ -358,7 +354,7 @@ def run_read(args: argparse.Namespace) -> int:
         data, name = read_input(args.message)
         message = read_message(data, file=name, show_values=args.show_values)
     except ValidationFailedError as exc:
-        _emit(_report_of(exc), args, to_stderr=to_stdout)
+        _emit(exc.report, args, to_stderr=to_stdout)
         return 1
     except InputError as exc:
         _emit(

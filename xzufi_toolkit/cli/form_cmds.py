@@ -12,14 +12,13 @@ import argparse
 import datetime as dt
 import json
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.cli.common import read_input, write_output
 from xzufi_toolkit.errors import UsageError, ValidationFailedError, XzufiError
-from xzufi_toolkit.findings import Finding, Report
+from xzufi_toolkit.findings import Finding
 
 if TYPE_CHECKING:
     from xzufi_toolkit.pipeline import FormSetup
@@ -136,8 +135,7 @@ def fill_one(task: FillTask, setup: FormSetup | None = None) -> FillResult:
         )
         write_output(task.output, pdf, *[p for p in (task.case, used.filler.file) if p])
     except ValidationFailedError as exc:
-        report_obj = exc.report
-        findings = list(report_obj) if isinstance(report_obj, Report) else []
+        findings = list(exc.report)
         return task.case, 1, findings, None if findings else str(exc)
     except XzufiError as exc:
         return task.case, exc.exit_code, [], str(exc)
@@ -172,6 +170,8 @@ def _fill(args: argparse.Namespace) -> int:
         setup = _setup(args.form, args.mapping)
         results = [fill_one(task, setup) for task in tasks]
     else:
+        from concurrent.futures import ProcessPoolExecutor
+
         _setup(args.form, args.mapping)  # fail fast on a bad form or mapping
         with ProcessPoolExecutor(
             max_workers=args.jobs, initializer=_init_worker, initargs=(args.form, args.mapping)
