@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xzufi_toolkit.errors import InputError, ValidationFailedError
+from xzufi_toolkit.errors import ValidationFailedError
 from xzufi_toolkit.findings import Finding, Report
 
 if TYPE_CHECKING:
@@ -42,15 +41,6 @@ class CheckedCase:
     report: Report
 
 
-def _read(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=str(path)) from None
-
-
 def _load_setup(form: str | None, mapping: str | None) -> FormSetup:
     from xzufi_toolkit.form.fill import FormFiller
     from xzufi_toolkit.form.mapping import (
@@ -59,12 +49,13 @@ def _load_setup(form: str | None, mapping: str | None) -> FormSetup:
         load_mapping,
         require_matching_form,
     )
+    from xzufi_toolkit.inputs import read_file
     from xzufi_toolkit.resources import form_file
 
     form_name = form or str(form_file(DEFAULT_FORM))
     mapping_name = mapping or str(form_file(DEFAULT_MAPPING))
-    loaded = load_mapping(_read(mapping_name), file=mapping_name)
-    filler = FormFiller(_read(form_name), file=form_name)
+    loaded = load_mapping(read_file(mapping_name), file=mapping_name)
+    filler = FormFiller(read_file(form_name), file=form_name)
     require_matching_form(loaded, filler.info, form_file=form_name)
     return FormSetup(filler=filler, mapping=loaded)
 
@@ -87,8 +78,9 @@ def check_case_bytes(
     from xzufi_toolkit.case.io import parse_case_json
     from xzufi_toolkit.case.validate import validate_case
 
+    document = parse_case_json(data, file=file)  # a BOM is allowed
     case, report = validate_case(
-        data, today=today, file=file, leistung=leistung, show_values=show_values
+        document, today=today, file=file, leistung=leistung, show_values=show_values
     )
     if case is None or not report.valid:
         raise ValidationFailedError(
@@ -97,7 +89,6 @@ def check_case_bytes(
             file=file,
             hint="nothing was written; fix the case data first",
         )
-    document = parse_case_json(data, file=file)  # the checked bytes (a BOM is allowed)
     return CheckedCase(document=document, case=case, report=report)
 
 
