@@ -23,8 +23,6 @@ from pathlib import PurePath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from lxml import etree
-
 from xzufi_toolkit import __version__
 from xzufi_toolkit.errors import UsageError
 from xzufi_toolkit.findings import Finding, Report, Severity
@@ -159,6 +157,8 @@ def _x(text: str) -> str:
 
 
 def _junit(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
+    from lxml import etree  # here: every checking command loads this module at CLI start
+
     del verbose
     by_file: dict[str, list[Finding]] = {}
     for f in report.findings:
