@@ -81,10 +81,10 @@ _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _QNAME_PREFIX = re.compile(r"^\s*([A-Za-z_][\w.-]*):[A-Za-z_]")
 
 
-def _compact(el: etree._Element) -> bytes:
-    """Serialize a kept element on its own: no layout whitespace (the writer
-    re-indents) and no namespace declarations it does not use, so that
-    read → write → read keeps it byte for byte. Prefixes used inside values
+def compact_xml(el: etree._Element) -> bytes:
+    """An element serialized stably on its own (what the toolkit keeps verbatim):
+    no layout whitespace (the writer re-indents) and no namespace declarations
+    it does not use, so that read → write → read keeps it byte for byte. Prefixes used inside values
     (``xsi:type="xzufi:…"``) stay declared."""
     copy = deepcopy(el)
     copy.tail = None
@@ -222,7 +222,7 @@ class _Reader:
         *,
         unreadable: bool,
     ) -> None:
-        owner_extras.append(Extra(after=after, xml=_compact(child)))
+        owner_extras.append(Extra(after=after, xml=compact_xml(child)))
         name = local(child)
         if unreadable:
             self.note(
@@ -898,11 +898,6 @@ class _RawBytes(io.RawIOBase):
         buffer[:n] = self._data[self._pos : self._pos + n]
         self._pos += n
         return n
-
-
-def compact_xml(el: etree._Element) -> bytes:
-    """An element serialized stably on its own (what the toolkit keeps verbatim)."""
-    return _compact(el)
 
 
 def bytes_stream(data: bytes) -> io.BufferedReader:
