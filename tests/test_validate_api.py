@@ -223,6 +223,15 @@ def test_cli_github_auto_and_sarif(
 def test_cli_usage_and_config_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     rc, _, err = _run(capsys, "--disable", "XZ-NOPE-001", str(VALID))
     assert rc == 2 and "unknown rule code" in err
+    # a code is a code, not TOML: quotes and backslashes are just unknown codes
+    for odd in ('XZ-"NOPE', "XZ-\\NOPE", "XZ-REQ-005,XZ-NOPE-002"):
+        rc, _, err = _run(capsys, "--disable", odd, str(VALID))
+        assert rc == 2 and "unknown rule code" in err and "TOML" not in err
+    no_teaser = str(INVALID / "XZ-REQ-005-no-teaser.xml")
+    rc, out, _ = _run(capsys, "-f", "json", no_teaser)
+    assert "XZ-REQ-005" in out
+    rc, out, _ = _run(capsys, "-f", "json", "--disable", "XZ-REQ-006, XZ-REQ-005", no_teaser)
+    assert rc == 0 and "XZ-REQ-005" not in out
     cfg = tmp_path / "rules.toml"
     cfg.write_text('disable = ["XZ-REQ-005"]\n[severity]\nXZ-REQ-006 = "loud"\n')
     rc, _, err = _run(capsys, "--config", str(cfg), str(VALID))

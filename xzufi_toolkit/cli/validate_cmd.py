@@ -159,8 +159,8 @@ def run(args: argparse.Namespace) -> int:
     from xzufi_toolkit.validate.config import (
         DEFAULT_CONFIG_NAME,
         RuleConfig,
+        disable_rules,
         load_config,
-        parse_config,
     )
     from xzufi_toolkit.validate.registry import rule_meta
 
@@ -170,11 +170,7 @@ def run(args: argparse.Namespace) -> int:
     elif Path(DEFAULT_CONFIG_NAME).is_file():
         config = load_config(DEFAULT_CONFIG_NAME)
     disable = [c.strip() for item in args.disable for c in item.split(",") if c.strip()]
-    if disable:
-        extra = parse_config(
-            "disable = [" + ", ".join(f'"{c}"' for c in disable) + "]", file="--disable"
-        )
-        config = RuleConfig(disabled=config.disabled | extra.disabled, severity=config.severity)
+    config = disable_rules(config, disable)
     today = None
     if args.today:
         try:

@@ -18,14 +18,20 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from xzufi_toolkit.errors import ConfigError
 from xzufi_toolkit.findings import Finding, Severity
 
-__all__ = ["DEFAULT_CONFIG_NAME", "RuleConfig", "load_config", "parse_config"]
+__all__ = [
+    "DEFAULT_CONFIG_NAME",
+    "RuleConfig",
+    "disable_rules",
+    "load_config",
+    "parse_config",
+]
 
 DEFAULT_CONFIG_NAME = ".xzufi-validate.toml"
 _KEYS = {"disable", "severity"}
@@ -64,6 +70,43 @@ def _toml(text: str, file: str) -> dict[str, Any]:
         raise ConfigError("not valid TOML: nested too deeply", file=file) from None
 
 
+def _known_codes(known: Iterable[str] | None) -> set[str]:
+    """``known``, or the codes of the rule registry."""
+    if known is None:
+        from xzufi_toolkit.validate import rules  # noqa: F401  # importing fills the registry
+        from xzufi_toolkit.validate.registry import RULES
+
+        known = RULES
+    return set(known)
+
+
+def _unknown_code(code: object, file: str, line: int | None) -> ConfigError:
+    return ConfigError(
+        f"unknown rule code {code!r}",
+        file=file,
+        line=line,
+        hint="rule codes are listed in docs/rules.md and by 'xzufi validate --list-rules'",
+    )
+
+
+def disable_rules(
+    config: RuleConfig,
+    codes: Iterable[str],
+    *,
+    file: str = "--disable",
+    known: Iterable[str] | None = None,
+) -> RuleConfig:
+    """``config`` with ``codes`` switched off as well (``xzufi validate --disable``)."""
+    wanted = list(codes)
+    if not wanted:
+        return config
+    known_set = _known_codes(known)
+    unknown = [c for c in wanted if c not in known_set]
+    if unknown:
+        raise _unknown_code(unknown[0], file, None)
+    return replace(config, disabled=config.disabled | frozenset(wanted))
+
+
 def parse_config(
     text: str, *, file: str = "<config>", known: Iterable[str] | None = None
 ) -> RuleConfig:
@@ -86,12 +129,7 @@ def parse_config(
         return RuleConfig()
     if not isinstance(table, dict):
         raise ConfigError("[tool.xzufi.validate] must be a table", file=file)
-    if known is None:
-        from xzufi_toolkit.validate import rules  # noqa: F401  # importing fills the registry
-        from xzufi_toolkit.validate.registry import RULES
-
-        known = RULES
-    known_set = set(known)
+    known_set = _known_codes(known)
     for key in table:
         if key not in _KEYS and not (table is data and key == "tool"):
             raise ConfigError(
@@ -103,12 +141,7 @@ def parse_config(
 
     def check_code(code: object) -> str:
         if not isinstance(code, str) or code not in known_set:
-            raise ConfigError(
-                f"unknown rule code {code!r}",
-                file=file,
-                line=_line_of(text, str(code)),
-                hint="rule codes are listed in docs/rules.md and by 'xzufi validate --list-rules'",
-            )
+            raise _unknown_code(code, file, _line_of(text, str(code)))
         return code
 
     disable = table.get("disable", [])
