@@ -65,7 +65,7 @@ def check_output(path: str | Path, *inputs: str | Path) -> None:
     if str(path) == "-":
         return
     _writable_target(Path(path))
-    ensure_not_input(path, *[i for i in inputs if str(i) != "-"])
+    ensure_not_input(path, *inputs)
 
 
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
@@ -76,12 +76,15 @@ def ensure_not_input(output: str | Path, *inputs: str | Path) -> None:
     """Refuse to write over one of the inputs (inputs are never modified).
 
     Compares device and inode, so symlinks and hard links to an input count too.
+    An input ``-`` (standard input) is no file and is passed over.
     """
     try:
         out = Path(output).stat()
     except OSError:
         return  # a new file cannot be an input
     for src in inputs:
+        if str(src) == "-":
+            continue
         try:
             same = os.path.samestat(out, Path(src).stat())
         except OSError:

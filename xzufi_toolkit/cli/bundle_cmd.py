@@ -6,9 +6,8 @@ import argparse
 import datetime as dt
 import sys
 
-from xzufi_toolkit.cli.common import read_input
+from xzufi_toolkit.cli.common import iso_date, read_input, require_mapping
 from xzufi_toolkit.cli.report_options import add_report_options, emit_report
-from xzufi_toolkit.errors import UsageError
 
 USAGE = """\
 xzufi bundle CASE.json [--attach FILE ...] -o DIR|ZIP [options]
@@ -35,13 +34,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_dispatch)
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def _create_parser() -> argparse.ArgumentParser:
     from xzufi_toolkit.cli.main import _Parser
 
@@ -65,7 +57,7 @@ def _create_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", help="mapping file for --form")
     p.add_argument(
         "--today",
-        type=_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="reference date for the checks (default: today)",
     )
@@ -105,18 +97,16 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.atomicio import ensure_not_input
     from xzufi_toolkit.bundle import build_bundle, read_attachments, write_bundle
     from xzufi_toolkit.case.leistung import load_leistung
     from xzufi_toolkit.errors import ValidationFailedError
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case, form_setup
     from xzufi_toolkit.reporters import render
 
-    if args.form and not args.mapping:
-        raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
-    from xzufi_toolkit.atomicio import ensure_not_input
-
+    require_mapping(args.form, args.mapping)
     read = [args.case, *args.attach, args.form, args.mapping]
-    ensure_not_input(args.output, *[p for p in read if p and p != "-"])  # e.g. -o evidence.zip
+    ensure_not_input(args.output, *[p for p in read if p])  # e.g. -o evidence.zip
     data, name = read_input(args.case)
     attachments = read_attachments(args.attach)
     leistung = load_leistung()

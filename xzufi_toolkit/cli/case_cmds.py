@@ -15,6 +15,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
+from xzufi_toolkit.cli.common import iso_date, print_help
 from xzufi_toolkit.cli.report_options import add_report_options, emit_report
 from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
@@ -25,13 +26,6 @@ if TYPE_CHECKING:
     from xzufi_toolkit.model import Leistung
 
 __all__ = ["register"]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _datetime(text: str) -> dt.datetime:
@@ -47,7 +41,7 @@ def _datetime(text: str) -> dt.datetime:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--today",
-        type=_date,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="reference date for 'in the future', expiry and age (default: today)",
     )
@@ -105,7 +99,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _common(check)
     add_report_options(check)
     check.set_defaults(handler=run_check)
-    case.set_defaults(handler=lambda _a: _help(case))
+    case.set_defaults(handler=lambda _a: print_help(case))
 
     msg = sub.add_parser(
         "message",
@@ -165,12 +159,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _common(read)
     _report_options_without_output(read)
     read.set_defaults(handler=run_read)
-    msg.set_defaults(handler=lambda _a: _help(msg))
-
-
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
+    msg.set_defaults(handler=lambda _a: print_help(msg))
 
 
 def _input_finding(code: str, exc: InputError) -> Finding:
@@ -211,7 +200,7 @@ def _check(args: argparse.Namespace, path: str) -> tuple[Case | None, Report]:
 
 def _inputs(args: argparse.Namespace) -> list[str]:
     names = ("case", "message", "leistung", "summary")
-    return [v for v in (getattr(args, n, None) for n in names) if isinstance(v, str) and v != "-"]
+    return [v for v in (getattr(args, n, None) for n in names) if isinstance(v, str)]
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

@@ -1,13 +1,36 @@
-"""Helpers shared by the command modules: reading inputs, writing outputs."""
+"""Helpers shared by the command modules: arguments, inputs, outputs."""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import sys
 
 from xzufi_toolkit.atomicio import ensure_not_input, write_bytes_atomic
+from xzufi_toolkit.errors import UsageError
 from xzufi_toolkit.inputs import read_file, read_stream
 
-__all__ = ["read_input", "write_output"]
+__all__ = ["iso_date", "print_help", "read_input", "require_mapping", "write_output"]
+
+
+def iso_date(text: str) -> dt.date:
+    """``type=`` for date options such as ``--today``."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def print_help(parser: argparse.ArgumentParser) -> int:
+    """Handler of a bare command group: its help on stderr, usage exit code."""
+    parser.print_help(sys.stderr)
+    return 2
+
+
+def require_mapping(form: str | None, mapping: str | None) -> None:
+    """A template of one's own (``--form``) needs its own ``--mapping``."""
+    if form and not mapping:
+        raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
 
 
 def read_input(path: str) -> tuple[bytes, str]:
@@ -23,5 +46,5 @@ def write_output(path: str, data: bytes, *inputs: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    ensure_not_input(path, *[i for i in inputs if i != "-"])
+    ensure_not_input(path, *inputs)
     write_bytes_atomic(path, data)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xzufi_toolkit.cli.common import read_input, write_output
+from xzufi_toolkit.cli.common import iso_date, print_help, read_input, require_mapping, write_output
 from xzufi_toolkit.errors import UsageError, ValidationFailedError, XzufiError
 from xzufi_toolkit.findings import Finding
 
@@ -29,7 +29,7 @@ __all__ = ["register"]
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     form = sub.add_parser("form", help="fill, inspect and preview PDF application forms")
     fsub = form.add_subparsers(dest="form_command", metavar="SUBCOMMAND")
-    form.set_defaults(handler=lambda args: _help(form))
+    form.set_defaults(handler=lambda _a: print_help(form))
 
     fill = fsub.add_parser("fill", help="fill the form from validated case JSON")
     fill.add_argument("cases", nargs="+", metavar="CASE.json")
@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fill.add_argument("--mapping", help="mapping JSON (default: the bundled mapping)")
     fill.add_argument("--flatten", action="store_true", help="merge fields into the pages (qpdf)")
     fill.add_argument("--jobs", type=int, default=1, help="worker processes for several cases")
-    fill.add_argument("--today", help="date the rules check against (YYYY-MM-DD)")
+    fill.add_argument(
+        "--today", type=iso_date, metavar="YYYY-MM-DD", help="date the rules check against"
+    )
     fill.add_argument("--show-values", action="store_true", help="put values into messages")
     fill.add_argument(
         "--no-annex",
@@ -69,11 +71,6 @@ def _quiet_pypdf() -> None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def _help(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
 # -- fill ------------------------------------------------------------------
 _WORKER: dict[str, Any] = {}
 
@@ -82,23 +79,13 @@ def _setup(form_path: str | None, mapping_path: str | None) -> FormSetup:
     """Template, filler and mapping, checked against each other (once per process)."""
     from xzufi_toolkit.pipeline import form_setup
 
-    if form_path and not mapping_path:
-        raise UsageError("--form needs --mapping", hint="create one: xzufi form inspect --skeleton")
+    require_mapping(form_path, mapping_path)
     _quiet_pypdf()
     return form_setup(form_path, mapping_path)
 
 
 def _init_worker(form_path: str | None, mapping_path: str | None) -> None:
     _WORKER["setup"] = _setup(form_path, mapping_path)
-
-
-def _today(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--today is not a date: {text!r}", hint="use YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +130,7 @@ def fill_one(task: FillTask, setup: FormSetup | None = None) -> FillResult:
 
 
 def _fill(args: argparse.Namespace) -> int:
-    today = _today(args.today)
+    today = args.today or dt.date.today()
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     several = len(args.cases) > 1
