@@ -178,9 +178,25 @@ _UNITS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-# The portal's order of sections after the teaser.
-_ORDER = ("06", "08", "09", "costs", "11", "times", "deadlines", "14", "15", "16", "07", "25")
-_AFTER = ("05", "contact", "18")
+# The portal's order of sections after the teaser: text module codes and the
+# sections built from several modules ("costs", "times", "deadlines", "contact").
+_ORDER = (
+    "06",
+    "08",
+    "09",
+    "costs",
+    "11",
+    "times",
+    "deadlines",
+    "14",
+    "15",
+    "16",
+    "07",
+    "25",
+    "05",
+    "contact",
+    "18",
+)
 
 
 @lru_cache(maxsize=1)
@@ -372,22 +388,7 @@ class _Page:
         teaser = self.module("24")
 
         for key in _ORDER:
-            if key == "costs":
-                self.add(key, self.costs())
-            elif key == "times":
-                self.add(key, self.durations(lst.processing_time_modules))
-            elif key == "deadlines":
-                self.add(key, self.durations(lst.deadline_modules))
-            else:
-                self.add(key, self.module(key))
-        self.add("05", self.module("05"))
-        contact = ""
-        for code in ("23", "22"):
-            body = self.module(code)
-            if body:
-                contact += f"<h3>{self.labels[code]}</h3>{body}"
-        self.add("contact", contact)
-        self.add("18", self.module("18"))
+            self.add(key, self.section(key))
 
         toc = "".join(f'<li><a href="#{sid}">{self.esc(h)}</a></li>' for sid, h, _ in self.sections)
         body = "".join(
@@ -421,6 +422,22 @@ class _Page:
             f'<footer class="site"><div class="wrap">{self.meta()}</div></footer>\n'
             "</body>\n</html>\n"
         )
+
+    def section(self, key: str) -> str:
+        """The body of the section ``key`` of :data:`_ORDER` ("" leaves it out)."""
+        if key == "costs":
+            return self.costs()
+        if key == "times":
+            return self.durations(self.leistung.processing_time_modules)
+        if key == "deadlines":
+            return self.durations(self.leistung.deadline_modules)
+        if key == "contact":
+            return "".join(
+                f"<h3>{self.labels[code]}</h3>{body}"
+                for code in ("23", "22")
+                if (body := self.module(code))
+            )
+        return self.module(key)
 
     def module_texts(self, code: str) -> list[LocalizedText]:
         module = self.leistung.text_module(code)
