@@ -47,7 +47,6 @@ UNVERSIONED = "unversioned (profile)"
 """The version of a list for which the reference notes name no listVersionID."""
 
 _DIR = "codelists"
-_LANGS = ("de", "en")
 
 
 class UnknownCodeListError(UsageError):

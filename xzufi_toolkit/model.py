@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -512,15 +511,3 @@ def to_jsonable(value: object) -> Any:
     else:
         result = value
     return result
-
-
-def iter_modules(leistung: Leistung) -> Iterator[ModuleBase]:
-    """Every module of a Leistung, in XZuFi order."""
-    yield from leistung.text_modules
-    yield from leistung.individual_text_modules
-    yield from leistung.deadline_modules
-    yield from leistung.cost_modules
-    yield from leistung.processing_time_modules
-    yield from leistung.term_modules
-    yield from leistung.release_modules
-    yield from leistung.origin_portals

@@ -50,8 +50,6 @@ class LabelSpec:
     variants: tuple[str, ...] = ()
 
 
-_TEXT = ((Shape.TEXT, 1),)
-
 LABELS: tuple[LabelSpec, ...] = (
     LabelSpec("schluessel", "Leistungsschlüssel", accepts=((Shape.KEY, 3),)),
     LabelSpec("bezeichnung2", "Leistungsbezeichnung II"),

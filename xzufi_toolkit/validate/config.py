@@ -52,9 +52,6 @@ class RuleConfig:
             sev = self.severity.get(f.code)
             yield f if sev is None or sev is f.severity else f.with_severity(sev)
 
-    def is_enabled(self, code: str) -> bool:
-        return code not in self.disabled
-
 
 def _line_of(text: str, needle: str) -> int | None:
     for i, line in enumerate(text.splitlines(), 1):

@@ -34,10 +34,6 @@ def links_of(ctx: Ctx) -> list[tuple[etree._Element, str]]:
     return cached
 
 
-def is_absolute_http(url: str) -> bool:
-    return _parsed(url)[0] is not None
-
-
 def _parsed(url: str) -> tuple[str | None, str]:
     """(lower-case scheme, comparison form) of an absolute http(s) URL; (None, "") otherwise.
 
