@@ -50,17 +50,20 @@ _PROLOG_SCAN = 64 * 1024
 _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 
 
+# The safe settings, shared by every parser and iterparse the toolkit makes:
+# no entity expansion, no network, no DTD, libxml2's size limits on.
+_SAFE_SETTINGS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+}
+
+
 def make_parser(**extra: Any) -> etree.XMLParser:
     """A fresh parser with the toolkit's safe settings (parsers are not thread-safe)."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        collect_ids=False,
-        **extra,
-    )
+    return etree.XMLParser(**_SAFE_SETTINGS, collect_ids=False, **extra)
 
 
 _local = threading.local()
@@ -288,12 +291,8 @@ def _iterparse_stream(
         readable,  # lxml reads any object with read()
         events=events,
         tag=tag,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
         remove_comments=False,
+        **_SAFE_SETTINGS,
     )
     events_iter = iter(context)
     try:
