@@ -240,6 +240,11 @@ def test_cli_usage_and_config_errors(capsys: pytest.CaptureFixture[str], tmp_pat
     assert rc == 2 and "no PATH" in err
     rc, _, _ = _run(capsys, "--jobs", "-1", str(VALID))
     assert rc == 2
+    with pytest.raises(SystemExit) as exc:
+        _run(capsys, "--today", "2026-13-01", str(VALID))
+    assert exc.value.code == 2 and "not a date" in capsys.readouterr().err
+    rc, _, _ = _run(capsys, "--today", "2026-11-20", str(VALID))
+    assert rc == 0
     rc, _, _ = _run(capsys, "--jobs", "0", str(VALID), str(VALID_231))
     assert rc == 0
     rc, out, _ = _run(capsys, "--list-rules")

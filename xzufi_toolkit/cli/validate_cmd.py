@@ -8,13 +8,13 @@ the other checking commands (:mod:`xzufi_toolkit.cli.report_options`).
 from __future__ import annotations
 
 import argparse
-import datetime
 import glob
 import os
 import sys
 import time
 from pathlib import Path
 
+from xzufi_toolkit.cli.common import iso_date, write_output
 from xzufi_toolkit.cli.report_options import add_report_options, emit_report
 from xzufi_toolkit.errors import UsageError
 
@@ -68,6 +68,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--today",
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help="date that 'in the future' is measured against (default: today)",
     )
@@ -143,7 +144,6 @@ def run(args: argparse.Namespace) -> int:
     if args.list_rules:
         return _list_rules()
     if args.export_schematron:
-        from xzufi_toolkit.cli.common import write_output
         from xzufi_toolkit.validate.schematron import export_schematron
 
         write_output(args.export_schematron, export_schematron(args.for_version))
@@ -171,18 +171,12 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(DEFAULT_CONFIG_NAME)
     disable = [c.strip() for item in args.disable for c in item.split(",") if c.strip()]
     config = disable_rules(config, disable)
-    today = None
-    if args.today:
-        try:
-            today = datetime.date.fromisoformat(args.today)
-        except ValueError:
-            raise UsageError("--today takes a date YYYY-MM-DD") from None
     options = Options(
         engine=args.engine,
         schema_dir=args.schema_dir,
         config=config,
         show_values=args.show_values,
-        today=today,
+        today=args.today,
     )
     if args.schema_dir and args.engine != "none":
         from xzufi_toolkit.validate import xsd
