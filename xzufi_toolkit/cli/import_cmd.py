@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_output(args.output, args.file)  # both outputs are checked before either is written
     if args.report:
-        check_output(args.report, *[f for f in (args.file, args.output) if f != "-"])
+        check_output(args.report, args.file, args.output)
         if args.output != "-" and Path(args.report).resolve() == Path(args.output).resolve():
             raise UsageError("--report and -o name the same file", file=args.report)
     data, name = read_input(args.file)
