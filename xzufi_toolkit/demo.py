@@ -68,9 +68,9 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     import datetime as dt
 
     from xzufi_toolkit.bundle import build_bundle, write_bundle
+    from xzufi_toolkit.bundle.layout import DATA_NAME
     from xzufi_toolkit.bundle.verify import verify_bundle
     from xzufi_toolkit.form.render import png_bytes, render_pdfium
-    from xzufi_toolkit.message.header import MessageHeader
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case
     from xzufi_toolkit.render import render_page
     from xzufi_toolkit.resources import fixture_file
@@ -116,15 +116,10 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     result.files.append((out / "antrag-seite1.png", "preview of page 1"))
 
     # 4. the bundle (its message is built and validated against the XSD inside)
-    header = MessageHeader.new(now=dt.datetime.now(dt.UTC).replace(microsecond=0))
     bundle = build_bundle(
-        checked.case,
-        form_pdf=pdf,
-        attachments=evidence,
-        header=header,
-        service_name=leistung.name("de"),
+        checked.case, form_pdf=pdf, attachments=evidence, service_name=leistung.name("de")
     )
-    write_bytes_atomic(out / "nachricht.xml", bundle.files["data.xml"])
+    write_bytes_atomic(out / "nachricht.xml", bundle.files[DATA_NAME])
     result.files.append((out / "nachricht.xml", "message aufenthalt.antrag.0100 (XSD-valid)"))
     bundle_path = out / "bundle.zip"
     write_bundle(bundle, bundle_path)
