@@ -19,7 +19,7 @@ from lxml import etree
 
 from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import SchemaError, UsageError
-from xzufi_toolkit.xzufi import schema as _xzufi_schema
+from xzufi_toolkit.xzufi.schema import load_schema, schema_path
 
 __all__ = ["ENGINES", "SchemaIssue", "schema_path", "validate_element"]
 
@@ -35,11 +35,6 @@ class SchemaIssue:
     path: str | None
 
 
-def schema_path(version: str, schema_dir: str | None = None) -> Path:
-    """The main XSD of ``version``: the packaged profile, or ``schema_dir/xzufi.xsd``."""
-    return _xzufi_schema.schema_path(version, schema_dir)
-
-
 def _clean(message: str, show_values: bool) -> str:
     text = _CLARK.sub("xzufi:", message).strip()
     return text if show_values else _VALUE.sub(r"\1", text)
@@ -48,7 +43,7 @@ def _clean(message: str, show_values: bool) -> str:
 @cache
 def _lxml_schema(version: str, schema_dir: str | None) -> etree.XMLSchema:
     """Compiled once per process (xzufi.schema caches too; this skips its path lookup)."""
-    return _xzufi_schema.load_schema(version, schema_dir)
+    return load_schema(version, schema_dir)
 
 
 @cache
