@@ -152,8 +152,7 @@ class Layout:
     ) -> float:
         y = self._boxed(item, x, w, h)
         self.c.acroForm.textfield(
-            name=item["name"],
-            tooltip=f"{item['de']} / {item['en']}",
+            **_field_style(item),
             x=x,
             y=y,
             width=w,
@@ -161,10 +160,6 @@ class Layout:
             maxlen=item.get("maxlen"),
             fontName="Helvetica",
             fontSize=size,
-            borderWidth=0.6,
-            borderColor=_color(0.3),
-            fillColor=_color(*FIELD_BG),
-            textColor=_color(0),
             fieldFlags=flags,
         )
         return 10 + h
@@ -187,8 +182,7 @@ class Layout:
     def _item_combo(self, item: dict[str, Any], x: float, w: float) -> float:
         y = self._boxed(item, x, w, FIELD_H)
         self.c.acroForm.choice(
-            name=item["name"],
-            tooltip=f"{item['de']} / {item['en']}",
+            **_field_style(item),
             value=" ",  # reportlab cannot write an empty combo; postprocess removes " "
             options=[" ", *item["options"]],
             x=x,
@@ -197,10 +191,6 @@ class Layout:
             height=FIELD_H,
             fontName="Helvetica",
             fontSize=self.desc["text_size"] - 1,
-            borderWidth=0.6,
-            borderColor=_color(0.3),
-            fillColor=_color(*FIELD_BG),
-            textColor=_color(0),
             fieldFlags="combo",
         )
         return 10 + FIELD_H
@@ -208,16 +198,11 @@ class Layout:
     def _item_checkbox(self, item: dict[str, Any], x: float, w: float) -> float:
         size = 10.0
         self.c.acroForm.checkbox(
-            name=item["name"],
-            tooltip=f"{item['de']} / {item['en']}",
+            **_field_style(item),
             x=x,
             y=self.y - size - 1,
             size=size,
             buttonStyle="cross",
-            borderWidth=0.6,
-            borderColor=_color(0.3),
-            fillColor=_color(*FIELD_BG),
-            textColor=_color(0),
             fieldFlags="",
         )
         self.checkboxes[item["name"]] = item["on"]
@@ -244,18 +229,13 @@ class Layout:
         ox = x
         for opt in item["options"]:
             c.acroForm.radio(
-                name=item["name"],
-                tooltip=f"{item['de']} / {item['en']}",
+                **_field_style(item),
                 value=opt["state"],
                 selected=False,
                 x=ox,
                 y=y - size + 8,
                 size=size,
                 buttonStyle="circle",
-                borderWidth=0.6,
-                borderColor=_color(0.3),
-                fillColor=_color(*FIELD_BG),
-                textColor=_color(0),
                 fieldFlags="noToggleToOff radio",
             )
             label = f"{opt['de']} / {opt['en']}"
@@ -318,6 +298,18 @@ def _label_mixed(c: Any, x: float, y: float, line: str, de: str) -> None:
     else:
         c.setFont("Helvetica", size)
         c.drawString(x, y, line)
+
+
+def _field_style(item: dict[str, Any]) -> dict[str, Any]:
+    """What every field shares: its name, the bilingual tooltip, border and colours."""
+    return {
+        "name": item["name"],
+        "tooltip": f"{item['de']} / {item['en']}",
+        "borderWidth": 0.6,
+        "borderColor": _color(0.3),
+        "fillColor": _color(*FIELD_BG),
+        "textColor": _color(0),
+    }
 
 
 def _color(*rgb: float) -> Any:
