@@ -92,11 +92,16 @@ def _entry_suffix(f: Finding) -> str:
     return f" [entry {loc.entry}" + (f" id={loc.object_id}" if loc.object_id else "") + "]"
 
 
+def _text_line(f: Finding, lang: str) -> str:
+    """``file:line: severity [CODE] message [entry …]``: the text format's line."""
+    return f"{_where(f)}: {f.severity.value} [{f.code}] {f.text(lang)}{_entry_suffix(f)}"
+
+
 def _text(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
     del rules
     lines = []
     for f in report.findings:
-        line = f"{_where(f)}: {f.severity.value} [{f.code}] {f.text(lang)}{_entry_suffix(f)}"
+        line = _text_line(f, lang)
         path = f.location.xpath or f.location.json_path
         if verbose and path:
             line += f" at {path}"
@@ -352,10 +357,7 @@ def _github(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: b
             f"xzufi: GitHub shows {GITHUB_ANNOTATION_LIMIT} annotations per level and step; "
             f"{hidden} not annotated, listed below"
         )
-        lines.extend(
-            f"{_where(f)}: {f.severity.value} [{f.code}] {f.text(lang)}{_entry_suffix(f)}"
-            for f in rest
-        )
+        lines.extend(_text_line(f, lang) for f in rest)
     elif verbose:
         lines.append("xzufi: all findings annotated")
     lines.append(summary(report, lang))
