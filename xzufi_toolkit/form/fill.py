@@ -131,7 +131,7 @@ class FormFiller:
         report = Report(findings=findings, documents=1)
         if not report.valid:
             raise ValidationFailedError(
-                f"{sum(1 for f in findings if f.severity.rank == 2)} value(s) do not fit the form",
+                f"{report.counts['error']} value(s) do not fit the form",
                 report,
                 file=file,
                 hint="see the findings; nothing was written",
