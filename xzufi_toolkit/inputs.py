@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from xzufi_toolkit.errors import InputError, LimitExceededError
 
-__all__ = ["MAX_INPUT_BYTES", "read_file", "read_stream"]
+__all__ = ["MAX_INPUT_BYTES", "read_errors", "read_file", "read_stream"]
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 
@@ -35,21 +37,25 @@ def read_stream(stream: IO[bytes], *, file: str, limit: int = MAX_INPUT_BYTES) -
 def read_file(path: str | Path, *, file: str | None = None, limit: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of ``path`` (``file`` is its display name), refused above ``limit``."""
     name = str(path) if file is None else file
+    with read_errors(name), Path(path).open("rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):  # pipe or device: read up to the limit
+            return read_stream(fh, file=name, limit=limit)
+        if info.st_size > limit:
+            raise _too_large(f"input is {info.st_size} bytes, more than the limit of {limit}", name)
+        return fh.read()
+
+
+@contextmanager
+def read_errors(file: str) -> Iterator[None]:
+    """An :class:`OSError` while reading ``file`` as the :class:`InputError` naming it."""
     try:
-        with Path(path).open("rb") as fh:
-            info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode):  # pipe or device: read up to the limit
-                return read_stream(fh, file=name, limit=limit)
-            if info.st_size > limit:
-                raise _too_large(
-                    f"input is {info.st_size} bytes, more than the limit of {limit}", name
-                )
-            return fh.read()
+        yield
     except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=name) from None
+        raise InputError("is a directory, not a file", file=file) from None
     except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
+        raise InputError("no such file", file=file) from None
     except PermissionError:
-        raise InputError("permission denied", file=name) from None
+        raise InputError("permission denied", file=file) from None
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
+        raise InputError(f"cannot read file: {exc.strerror}", file=file) from None

@@ -36,6 +36,7 @@ from xzufi_toolkit.errors import (
     XzufiError,
 )
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.inputs import read_errors
 from xzufi_toolkit.validate import rules as _rules  # noqa: F401  # importing fills the registry
 from xzufi_toolkit.validate import xsd
 from xzufi_toolkit.validate.config import RuleConfig
@@ -423,28 +424,16 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
         whole, head = _read_head(source)  # builtin open: no Path per file on the bulk path
     except OSError:
         # "x.xml/", "": Path normalises the name as it always did, then reports the error
-        whole, head = _read_named(Path(source), display)
+        with read_errors(display):
+            whole, head = _read_head(Path(source))
     if _is_transfer(head[:_HEAD]):
         yield from _stream(runner, Path(source), head[:_HEAD])
-    else:
-        try:
-            data = head if whole else Path(source).read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
-        yield from runner.document(data)
-
-
-def _read_named(path: Path, display: str) -> tuple[bool, bytes]:
-    try:
-        return _read_head(path)
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=display) from None
-    except FileNotFoundError:
-        raise InputError("no such file", file=display) from None
-    except PermissionError:
-        raise InputError("permission denied", file=display) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=display) from None
+        return
+    data = head
+    if not whole:
+        with read_errors(display):
+            data = Path(source).read_bytes()
+    yield from runner.document(data)
 
 
 def validate_file(
