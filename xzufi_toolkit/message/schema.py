@@ -16,6 +16,7 @@ from lxml import etree
 from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import SchemaError
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.message.header import NAMESPACE
 from xzufi_toolkit.resources import schema_file
 
 __all__ = ["XSD_PATH", "message_schema", "xsd_findings"]
@@ -32,7 +33,7 @@ _VALUE_PATTERNS = (
         "[facet 'enumeration'] The value is not an element of the allowed set",
     ),
 )
-_NS_IN_MSG = re.compile(r"\{urn:xzufi-toolkit:schemas:aufenthalt:1\.0\}")
+_NS_IN_MSG = re.compile(re.escape(f"{{{NAMESPACE}}}"))
 
 
 @cache
