@@ -92,12 +92,10 @@ def load_leistung(path: str | None = None) -> Leistung:
     return read_leistung(source).leistung
 
 
-def _module_items(leistung: Leistung, code: str) -> tuple[list[str], str | None]:
-    for lang in ("de", "en"):
-        content = leistung.text(code, lang)
-        if content:
-            return list_items(content), lang
-    return [], None
+def _module_items(leistung: Leistung, code: str) -> list[str]:
+    """The items of text module ``code``, German where there is German, else English."""
+    content = leistung.text(code, "de") or leistung.text(code, "en")
+    return list_items(content) if content else []
 
 
 def _texts(items: list[LocalizedText]) -> str:
@@ -111,7 +109,7 @@ def _cost_text(cost: Cost) -> str:
 
 
 def _prerequisites(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Finding]:
-    items, _ = _module_items(leistung, "09")
+    items = _module_items(leistung, "09")
     if not items:
         yield ctx.finding(
             "CASE-LEISTUNG-INCOMPLETE",
@@ -159,7 +157,7 @@ def _prerequisites(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterato
 
 
 def _documents(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Finding]:
-    items, _ = _module_items(leistung, "08")
+    items = _module_items(leistung, "08")
     if not items:
         yield ctx.finding(
             "CASE-LEISTUNG-INCOMPLETE",
