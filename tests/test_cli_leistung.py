@@ -169,6 +169,16 @@ def test_convert_transfer_streams_to_file(tmp_path: Path) -> None:
     assert load_schema("2.2.0").validate(xmlsafe.parse_file(target))
 
 
+def test_streamed_output_has_the_mode_of_every_other_output(tmp_path: Path) -> None:
+    """A converted transfer message is written as a converted Leistung is (umask mode,
+    not the 0600 of a bare temporary file)."""
+    single, bulk = tmp_path / "single.xml", tmp_path / "bulk.xml"
+    assert run(["convert", str(default_path()), "--to", "2.2.0", "-o", str(single)])[0] == 0
+    assert run(["convert", str(default_transfer_path()), "--to", "2.2.0", "-o", str(bulk)])[0] == 0
+    assert bulk.stat().st_mode == single.stat().st_mode
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_truncated_transfer_leaves_no_partial_output(tmp_path: Path) -> None:
     target = tmp_path / "out.xml"
     code, _, raw, err = run(

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from xzufi_toolkit.errors import InputError, UsageError
 
-__all__ = ["check_output", "ensure_not_input", "write_bytes_atomic", "write_text_atomic"]
+__all__ = [
+    "check_output",
+    "ensure_not_input",
+    "open_atomic",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
 
 
 def _file_mode(target: Path) -> int:
@@ -26,12 +35,23 @@ def _file_mode(target: Path) -> int:
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    with open_atomic(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def open_atomic(path: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file that becomes ``path`` only when the block succeeds (streamed output).
+
+    The data goes to a temporary file in the same folder, which is removed if
+    the block fails; an :class:`OSError` (a full disk) names the output.
+    """
     target = Path(path)
     folder = _writable_target(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fchmod(fh.fileno(), _file_mode(target))
             os.fsync(fh.fileno())

@@ -93,11 +93,11 @@ def _kind(src: Path | bytes, name: str) -> str:
 def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
     """A binary stream that becomes ``out`` only when the block succeeds.
 
-    The output is spooled to a temporary file in the target folder (or, for
-    stdout, a temporary file copied at the end), so an error half-way leaves
-    no partial output.
+    A file is written as every other writer writes it (:func:`.atomicio.open_atomic`);
+    standard output is spooled to a temporary file copied at the end, so an
+    error half-way leaves no partial output there either.
     """
-    from xzufi_toolkit.atomicio import check_output
+    from xzufi_toolkit.atomicio import check_output, open_atomic
 
     if out == "-":
         with tempfile.TemporaryFile() as tmp:
@@ -107,19 +107,8 @@ def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
             sys.stdout.buffer.flush()
         return
     check_output(out, *inputs)  # the same usage errors as every other writer
-    target = Path(out)
-    folder = target.parent
-    with tempfile.NamedTemporaryFile(
-        dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    ) as tmp:
-        tmp_path = Path(tmp.name)
-        try:
-            yield tmp
-        except BaseException:
-            tmp.close()
-            tmp_path.unlink(missing_ok=True)
-            raise
-    tmp_path.replace(target)
+    with open_atomic(out) as fh:
+        yield fh
 
 
 # -- show --------------------------------------------------------------------
