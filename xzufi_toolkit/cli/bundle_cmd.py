@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from xzufi_toolkit.cli.common import iso_date, read_input, require_mapping
+from xzufi_toolkit.cli.common import Parser, iso_date, read_input, require_mapping
 from xzufi_toolkit.cli.report_options import add_report_options, emit_report
 
 USAGE = """\
@@ -35,9 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _create_parser() -> argparse.ArgumentParser:
-    from xzufi_toolkit.cli.main import _Parser
-
-    p = _Parser(prog="xzufi bundle", description="Write a submission bundle for a case.")
+    p = Parser(prog="xzufi bundle", description="Write a submission bundle for a case.")
     p.add_argument("case", help="case JSON (- for standard input)")
     p.add_argument(
         "--attach",
@@ -69,9 +67,7 @@ def _create_parser() -> argparse.ArgumentParser:
 
 
 def _verify_parser() -> argparse.ArgumentParser:
-    from xzufi_toolkit.cli.main import _Parser
-
-    p = _Parser(
+    p = Parser(
         prog="xzufi bundle verify",
         description="Re-check hashes, ids, the message and the metadata of a bundle.",
     )

@@ -5,12 +5,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import NoReturn
 
 from xzufi_toolkit.atomicio import ensure_not_input, write_bytes_atomic
 from xzufi_toolkit.errors import UsageError
 from xzufi_toolkit.inputs import read_file, read_stream
 
-__all__ = ["iso_date", "print_help", "read_input", "require_mapping", "write_output"]
+__all__ = ["Parser", "iso_date", "print_help", "read_input", "require_mapping", "write_output"]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the toolkit's usage errors: usage, one line, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
 
 
 def iso_date(text: str) -> dt.date:

@@ -14,9 +14,9 @@ import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from xzufi_toolkit import __version__
+from xzufi_toolkit.cli.common import Parser
 from xzufi_toolkit.errors import XzufiError
 
 # Modules of xzufi_toolkit.cli that register commands, in help order.
@@ -36,21 +36,14 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        raise SystemExit(EXIT_USAGE)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="xzufi",
         description="XZuFi Leistungsbeschreibungen, XÖV-like applications and PDF forms.",
     )
     parser.add_argument("--version", action="version", version=f"xzufi-toolkit {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"xzufi_toolkit.cli.{name}")
         module.register(sub)
