@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, cast
 
+from xzufi_toolkit.cli.common import read_input, write_output
 from xzufi_toolkit.findings import Finding
 
 __all__ = ["register"]
@@ -66,20 +67,16 @@ def _report(findings: Iterable[Finding]) -> None:
 
 
 def _source(path: str | None) -> tuple[Path | bytes, str]:
-    """A path (streamed from disk) or, for stdin, its bytes; and the display name."""
+    """A regular file's path (streamed from disk) or, for stdin, pipes and devices,
+    the bytes read; and the display name."""
     if path is None:
         from xzufi_toolkit.xzufi import default_path
 
         p = default_path()
         return p, str(p)
-    from xzufi_toolkit.inputs import read_file, read_stream
-
-    if path == "-":
-        return read_stream(sys.stdin.buffer, file="<stdin>"), "<stdin>"
-    p = Path(path)
-    if not p.is_file():  # a pipe (<(…)) or device is read like stdin, up to the limit
-        return read_file(p, file=path), path
-    return p, path
+    if path != "-" and Path(path).is_file():
+        return Path(path), path
+    return read_input(path)  # stdin, a pipe (<(…)) or a device: read whole, up to the limit
 
 
 def _kind(src: Path | bytes, name: str) -> str:
@@ -209,7 +206,6 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _convert_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> int:
-    from xzufi_toolkit.cli.common import write_output
     from xzufi_toolkit.xzufi import read_leistung, write_leistung
 
     data = src.read_bytes() if isinstance(src, Path) else src
