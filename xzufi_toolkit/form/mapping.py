@@ -28,13 +28,11 @@ a JSONPath library would accept far more than a mapping should contain.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from xzufi_toolkit.errors import ConfigError, FormError, SchemaError
@@ -364,7 +362,3 @@ def require_matching_form(mapping: FormMapping, form: FormInfo, *, form_file: st
                 "(xzufi form inspect PDF --skeleton)"
             ),
         )
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
