@@ -48,7 +48,14 @@ from xzufi_toolkit.model import (
     Validity,
     normalize_language,
 )
-from xzufi_toolkit.xzufi.versions import XSI, VersionSpec, spec_for, version_from_namespace
+from xzufi_toolkit.xzufi.versions import (
+    ID_ATTRIBUTES,
+    STRUCTURE_TYPES,
+    XSI,
+    VersionSpec,
+    spec_for,
+    version_from_namespace,
+)
 
 __all__ = [
     "Detected",
@@ -60,20 +67,7 @@ __all__ = [
     "read_leistung",
 ]
 
-_STRUCT_KINDS: dict[str, StructureKind] = {
-    "LeistungsstrukturObjekt": "lo",
-    "LeistungsstrukturObjektMitVerrichtung": "lov",
-    "LeistungsstrukturObjektMitVerrichtungUndDetail": "lovd",
-}
-_ID_ATTRS = (
-    ("schemeAgencyID", "scheme_agency_id"),
-    ("schemeAgencyName", "scheme_agency_name"),
-    ("schemeDataURI", "scheme_data_uri"),
-    ("schemeID", "scheme_id"),
-    ("schemeName", "scheme_name"),
-    ("schemeURI", "scheme_uri"),
-    ("schemeVersionID", "scheme_version_id"),
-)
+_STRUCT_KINDS: dict[str, StructureKind] = {t: k for k, t in STRUCTURE_TYPES.items()}
 _EMPTY_HTML = re.compile(r"(?:\s|&nbsp;|&#160;|\xa0|</?(?:br|p|div|span)\b[^>]*>)*", re.I)
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
@@ -414,7 +408,7 @@ class _Reader:
         if len(el):
             raise _Unreadable
         ident = Identifier(value=self.token(el))
-        for attr, name in _ID_ATTRS:
+        for attr, name in ID_ATTRIBUTES:
             value = el.get(attr)
             if value is not None:
                 setattr(ident, name, value)
@@ -760,7 +754,7 @@ class _Reader:
                 item.leika_keys.append(code.code)
             else:
                 ident = self.identifier(c)
-                attrs = {a: c.get(a) or "" for a, _ in _ID_ATTRS if c.get(a) is not None}
+                attrs = {a: c.get(a) or "" for a, _ in ID_ATTRIBUTES if c.get(a) is not None}
                 item.leika_keys.append(ident.value)
             item.leika_key_attrs.append(attrs)
 

@@ -1,4 +1,5 @@
-"""XZuFi versions: namespaces, element names that differ, version detection."""
+"""XZuFi versions: namespaces, element names that differ, version detection; the
+XML names reader and writer both map (identifier attributes, structure types)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import re
 from dataclasses import dataclass
 
 from xzufi_toolkit.errors import InputError, UnsupportedVersionError
+from xzufi_toolkit.model import StructureKind
 
 __all__ = [
+    "ID_ATTRIBUTES",
     "SPECS",
+    "STRUCTURE_TYPES",
     "SUPPORTED_VERSIONS",
     "TRANSFER_ROOT",
     "V220",
@@ -26,6 +30,23 @@ SUPPORTED_VERSIONS = (V220, V231)
 #: name is not confirmed by a source (documented in docs/xzufi.md).
 TRANSFER_ROOT = "xzufi.transfer"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+#: ``xsi:type`` of ``struktur`` for each Leistungstyp (:class:`~xzufi_toolkit.model.Structure`).
+STRUCTURE_TYPES: dict[StructureKind, str] = {
+    "lo": "LeistungsstrukturObjekt",
+    "lov": "LeistungsstrukturObjektMitVerrichtung",
+    "lovd": "LeistungsstrukturObjektMitVerrichtungUndDetail",
+}
+#: Attributes of an ``Identifikator`` and the :class:`~xzufi_toolkit.model.Identifier` fields.
+ID_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("schemeAgencyID", "scheme_agency_id"),
+    ("schemeAgencyName", "scheme_agency_name"),
+    ("schemeDataURI", "scheme_data_uri"),
+    ("schemeID", "scheme_id"),
+    ("schemeName", "scheme_name"),
+    ("schemeURI", "scheme_uri"),
+    ("schemeVersionID", "scheme_version_id"),
+)
 
 
 @dataclass(frozen=True, slots=True)

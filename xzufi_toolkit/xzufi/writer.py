@@ -35,27 +35,20 @@ from xzufi_toolkit.model import (
     ModuleBase,
     Validity,
 )
-from xzufi_toolkit.xzufi.versions import SPECS, XSI, VersionSpec, spec_for
+from xzufi_toolkit.xzufi.versions import (
+    ID_ATTRIBUTES,
+    SPECS,
+    STRUCTURE_TYPES,
+    XSI,
+    VersionSpec,
+    spec_for,
+)
 
 __all__ = ["WriteResult", "leistung_element", "serialize", "write_leistung"]
 
-_STRUCT_TYPES = {
-    "lo": "LeistungsstrukturObjekt",
-    "lov": "LeistungsstrukturObjektMitVerrichtung",
-    "lovd": "LeistungsstrukturObjektMitVerrichtungUndDetail",
-}
-_ID_ATTRS = (
-    ("scheme_agency_id", "schemeAgencyID"),
-    ("scheme_agency_name", "schemeAgencyName"),
-    ("scheme_data_uri", "schemeDataURI"),
-    ("scheme_id", "schemeID"),
-    ("scheme_name", "schemeName"),
-    ("scheme_uri", "schemeURI"),
-    ("scheme_version_id", "schemeVersionID"),
-)
 _KEY_ATTRS = {
     "referenzLeiKa": {"listURI", "listVersionID", "name"},
-    "referenzLeistungsschluessel": {a for _, a in _ID_ATTRS},
+    "referenzLeistungsschluessel": {a for a, _ in ID_ATTRIBUTES},
 }
 _OTHER_NS = {s.ns for s in SPECS.values()}
 _M = TypeVar("_M", bound=ModuleBase)
@@ -156,7 +149,7 @@ class _Writer:
         if ident is None:
             return
         el = self.sub(parent, name, ident.value)
-        for attr, xml_name in _ID_ATTRS:
+        for xml_name, attr in ID_ATTRIBUTES:
             value = getattr(ident, attr)
             if value is not None:
                 el.set(xml_name, value)
@@ -367,7 +360,7 @@ class _Writer:
         if s is None:
             return
         el = self.sub(parent, "struktur")
-        el.set(f"{{{XSI}}}type", f"xzufi:{_STRUCT_TYPES[s.kind]}")
+        el.set(f"{{{XSI}}}type", f"xzufi:{STRUCTURE_TYPES[s.kind]}")
         self.code(el, self.spec.grouping, s.grouping)
         if s.kind != "lo":
             self.ident(el, "leistungsobjektID", s.object_id)
