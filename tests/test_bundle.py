@@ -148,6 +148,26 @@ def test_not_a_bundle(tmp_path: Path) -> None:
     assert main(["bundle", "verify", str(junk)]) == 1
 
 
+def test_unreadable_file_in_bundle_folder(
+    case_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = case_dir / "bundle"
+    assert _write(case_dir, out) == 0
+    real = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "metadata.json":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match="cannot read bundle: Permission denied"):
+        verify_bundle(out)
+    capsys.readouterr()
+    assert main(["bundle", "verify", str(out)]) == 1
+    assert "internal error" not in capsys.readouterr().err
+
+
 def test_zip_with_unsafe_path_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as zf:

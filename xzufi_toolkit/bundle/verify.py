@@ -43,15 +43,18 @@ def open_bundle(path: str | Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     total = 0
     if src.is_dir():
-        for f in sorted(src.rglob("*")):
-            if f.is_symlink():
-                raise InputError("bundle contains a symbolic link", file=str(f))
-            if not f.is_file():
-                continue
-            total += f.stat().st_size
-            if total > MAX_BUNDLE_BYTES or len(files) >= MAX_ENTRIES:
-                raise InputError("bundle is larger than the limit", file=where)
-            files[f.relative_to(src).as_posix()] = f.read_bytes()
+        try:
+            for f in sorted(src.rglob("*")):
+                if f.is_symlink():
+                    raise InputError("bundle contains a symbolic link", file=str(f))
+                if not f.is_file():
+                    continue
+                total += f.stat().st_size
+                if total > MAX_BUNDLE_BYTES or len(files) >= MAX_ENTRIES:
+                    raise InputError("bundle is larger than the limit", file=where)
+                files[f.relative_to(src).as_posix()] = f.read_bytes()
+        except OSError as exc:  # unreadable file, or one removed while reading
+            raise InputError(f"cannot read bundle: {exc.strerror}", file=where) from None
         return files
     if not src.exists():
         raise InputError(
