@@ -1,4 +1,7 @@
-"""Helpers shared by the command modules: arguments, inputs, outputs."""
+"""Helpers shared by the command modules: arguments, inputs, outputs.
+
+Imported by ``xzufi --help``: the I/O modules (``tempfile`` and co.) load on use.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,7 @@ import datetime as dt
 import sys
 from typing import NoReturn
 
-from xzufi_toolkit.atomicio import ensure_not_input, write_bytes_atomic
 from xzufi_toolkit.errors import UsageError
-from xzufi_toolkit.inputs import read_file, read_stream
 
 __all__ = ["Parser", "iso_date", "print_help", "read_input", "require_mapping", "write_output"]
 
@@ -45,6 +46,8 @@ def require_mapping(form: str | None, mapping: str | None) -> None:
 
 def read_input(path: str) -> tuple[bytes, str]:
     """Bytes and display name of ``path``; ``-`` reads standard input."""
+    from xzufi_toolkit.inputs import read_file, read_stream
+
     if path == "-":
         return read_stream(sys.stdin.buffer, file="<stdin>"), "<stdin>"
     return read_file(path), path
@@ -52,6 +55,8 @@ def read_input(path: str) -> tuple[bytes, str]:
 
 def write_output(path: str, data: bytes, *inputs: str) -> None:
     """Write atomically to ``path``; ``-`` writes standard output."""
+    from xzufi_toolkit.atomicio import ensure_not_input, write_bytes_atomic
+
     if path == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
