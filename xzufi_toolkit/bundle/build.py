@@ -123,10 +123,10 @@ def build_bundle(
         }
     ]
     for doc in case.unterlagen:
-        data = attachments[doc.dateiname]
-        files[attachment_path(doc.dokumentId, doc.dateiname)] = data
+        files[attachment_path(doc.dokumentId, doc.dateiname)] = attachments[doc.dateiname]
         entry: dict[str, Any] = {
-            "hash": {"type": "sha512", "content": sha512_hex(data)},
+            # _match_attachments proved the file's hash equals the declared one
+            "hash": {"type": "sha512", "content": doc.sha512.lower()},
             "purpose": "attachment",
             "filename": doc.dateiname,
             "mimeType": doc.mimeType
