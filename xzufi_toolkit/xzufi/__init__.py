@@ -7,6 +7,8 @@ Reading
         ``.leistung`` (:class:`~xzufi_toolkit.model.Leistung`), ``.version``,
         ``.findings`` (what was normalised, codes ``XZ-N0xx``).
     ``leistung_from_element(lxml_element, version, file=None) -> ReadResult``
+    ``leistung_from_tree(parsed_document, file=None) -> ReadResult``: the
+        checks of ``read_leistung`` on a document parsed by the caller.
     ``detect(path | stream) -> Detected(version, kind="leistung" | "transfer")``
     ``open_transfer(path | bytes | stream) -> TransferReader``
         ``.frame() -> TransferMessage`` (root attributes, ``nachrichtenkopf``);
@@ -35,27 +37,11 @@ Versions
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from xzufi_toolkit.model import Leistung
 from xzufi_toolkit.resources import fixture_file
-from xzufi_toolkit.xzufi.reader import (
-    Detected,
-    ReadResult,
-    detect,
-    leistung_from_element,
-    read_leistung,
-)
-from xzufi_toolkit.xzufi.schema import load_schema, schema_path
-from xzufi_toolkit.xzufi.transfer import (
-    ReadEntry,
-    TransferReader,
-    TransferResult,
-    TransferWriter,
-    open_transfer,
-    read_transfer,
-    write_transfer,
-)
 from xzufi_toolkit.xzufi.versions import (
     SUPPORTED_VERSIONS,
     TRANSFER_ROOT,
@@ -63,7 +49,28 @@ from xzufi_toolkit.xzufi.versions import (
     V231,
     spec_for,
 )
-from xzufi_toolkit.xzufi.writer import WriteResult, leistung_element, serialize, write_leistung
+
+if TYPE_CHECKING:
+    from xzufi_toolkit.model import Leistung
+    from xzufi_toolkit.xzufi.reader import (
+        Detected,
+        ReadResult,
+        detect,
+        leistung_from_element,
+        leistung_from_tree,
+        read_leistung,
+    )
+    from xzufi_toolkit.xzufi.schema import load_schema, schema_path
+    from xzufi_toolkit.xzufi.transfer import (
+        ReadEntry,
+        TransferReader,
+        TransferResult,
+        TransferWriter,
+        open_transfer,
+        read_transfer,
+        write_transfer,
+    )
+    from xzufi_toolkit.xzufi.writer import WriteResult, leistung_element, serialize, write_leistung
 
 __all__ = [
     "DEFAULT_KEY",
@@ -83,6 +90,7 @@ __all__ = [
     "detect",
     "leistung_element",
     "leistung_from_element",
+    "leistung_from_tree",
     "load_default",
     "load_schema",
     "open_transfer",
@@ -94,6 +102,49 @@ __all__ = [
     "write_leistung",
     "write_transfer",
 ]
+
+# Public names of the reader, writer, transfer and schema modules, imported on
+# first use (PEP 562): ``xzufi validate`` needs only the versions and the
+# schema, and should not pay for loading the reader and writer at start-up.
+_LAZY: dict[str, str] = {
+    name: module
+    for module, names in {
+        "reader": (
+            "Detected",
+            "ReadResult",
+            "detect",
+            "leistung_from_element",
+            "leistung_from_tree",
+            "read_leistung",
+        ),
+        "schema": ("load_schema", "schema_path"),
+        "transfer": (
+            "ReadEntry",
+            "TransferReader",
+            "TransferResult",
+            "TransferWriter",
+            "open_transfer",
+            "read_transfer",
+            "write_transfer",
+        ),
+        "writer": ("WriteResult", "leistung_element", "serialize", "write_leistung"),
+    }.items()
+    for name in names
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 #: The Leistung the toolkit is built around and ships as its default.
 DEFAULT_KEY = "99010022001012"
@@ -111,4 +162,6 @@ def default_transfer_path() -> Path:
 
 def load_default(version: str = V231) -> Leistung:
     """The bundled Leistung 99010022001012 as the model."""
+    from xzufi_toolkit.xzufi.reader import read_leistung
+
     return read_leistung(default_path(version)).leistung
