@@ -15,10 +15,13 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from xzufi_toolkit.cli.common import read_input, write_output
 from xzufi_toolkit.findings import Finding
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 __all__ = ["register"]
 
@@ -121,11 +124,13 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> int:
-    from xzufi_toolkit.xzufi import read_leistung
+    from xzufi_toolkit import xmlsafe
+    from xzufi_toolkit.xzufi import leistung_from_tree
     from xzufi_toolkit.xzufi.summary import summary_lines
 
     data = src.read_bytes() if isinstance(src, Path) else src
-    result = read_leistung(data, file=name)
+    tree = xmlsafe.parse_bytes(data, file=name)  # one parse: the model and --summary's XSD check
+    result = leistung_from_tree(tree, file=name)
     if args.summary:
         from xzufi_toolkit.xzufi import load_schema
 
@@ -137,18 +142,15 @@ def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> in
     else:
         sys.stdout.write("\n".join(summary_lines(result.leistung, result.version)) + "\n")
     if args.summary:
-        return _validate(data, name, result.version, args.schema_dir)
+        return _validate(tree, name, result.version, args.schema_dir)
     return 0
 
 
-def _validate(data: bytes, name: str, version: str, schema_dir: str | None) -> int:
-    from lxml import etree
-
-    from xzufi_toolkit import xmlsafe
+def _validate(tree: etree._ElementTree, name: str, version: str, schema_dir: str | None) -> int:
     from xzufi_toolkit.xzufi import load_schema
 
     schema = load_schema(version, schema_dir)
-    ok = schema.validate(xmlsafe.parse_bytes(data, file=name))
+    ok = schema.validate(tree)
     what = "official XSD" if schema_dir else "profile XSD"
     if ok:
         sys.stderr.write(f"xzufi: {name}: valid against the {what} {version}\n")

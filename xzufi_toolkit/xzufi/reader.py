@@ -23,7 +23,7 @@ from typing import IO, Literal
 from lxml import etree
 
 from xzufi_toolkit import xmlsafe
-from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.errors import InputError, MalformedXmlError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.model import (
     Code,
@@ -64,6 +64,7 @@ __all__ = [
     "compact_xml",
     "detect",
     "leistung_from_element",
+    "leistung_from_tree",
     "read_leistung",
 ]
 
@@ -861,17 +862,23 @@ def read_leistung(source: bytes | str | Path, *, file: str | None = None) -> Rea
     else:
         name = file or str(source)
         tree = xmlsafe.parse_file(source, display=name)
+    return leistung_from_tree(tree, file=name)
+
+
+def leistung_from_tree(tree: etree._ElementTree, *, file: str | None = None) -> ReadResult:
+    """Read a parsed single ``leistung`` document, e.g. one that is also validated
+    against the schema (one parse serves both); the checks of :func:`read_leistung`."""
     root = tree.getroot()
     line = xmlsafe.source_line(root)
-    version = version_from_namespace(_ns(root), file=name, line=line)
+    version = version_from_namespace(_ns(root), file=file, line=line)
     if local(root) != "leistung":
         raise InputError(
             f"root element is <{local(root)}>, not <leistung>",
-            file=name,
+            file=file,
             line=line,
             hint="read transfer messages with xzufi_toolkit.xzufi.open_transfer",
         )
-    return leistung_from_element(root, version, file=name)
+    return leistung_from_element(root, version, file=file)
 
 
 _PEEK = 64 * 1024
@@ -915,7 +922,7 @@ def detect(source: str | Path | IO[bytes], *, file: str | None = None) -> Detect
     try:
         _, root = next(events)
     except StopIteration:
-        raise InputError("no root element", file=name, line=1) from None
+        raise MalformedXmlError("no root element", file=name, line=1) from None
     finally:
         close = getattr(events, "close", None)  # a generator: stop parsing (closes the file)
         if close is not None:
