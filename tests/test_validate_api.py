@@ -11,8 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.cli.main import main
-from xzufi_toolkit.errors import ValidationFailedError
+from xzufi_toolkit.errors import (
+    InputError,
+    LimitExceededError,
+    MalformedXmlError,
+    UnsafeXmlError,
+    ValidationFailedError,
+)
 from xzufi_toolkit.findings import Finding, Severity
 from xzufi_toolkit.validate import api
 from xzufi_toolkit.validate.api import Options, check, is_valid, iter_findings, validate_file
@@ -144,6 +151,58 @@ def test_mutated_documents_never_raise(edits: list[tuple[int, int, bytes]]) -> N
 def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     found = list(iter_findings(data, name="junk"))
     assert all(f.code in RULES for f in found)
+
+
+# -- input errors: the finding code follows the error's class, never its wording ----
+
+# The XZ-IO code each InputError class stands for (any other InputError: XZ-IO-001).
+IO_CODE_OF = {
+    UnsafeXmlError: "XZ-IO-003",
+    LimitExceededError: "XZ-IO-004",
+    MalformedXmlError: "XZ-IO-002",
+}
+IO_CODES = {"XZ-IO-001", *IO_CODE_OF.values()}
+BROKEN = sorted(
+    [
+        *(FIX / "xzufi" / "bad").glob("*.xml"),
+        *(FIX / "hostile").glob("*.xml"),
+        FIX / "hostile" / "not-xml.txt",
+        *INVALID.glob("XZ-IO-00[1-4]-*.xml"),
+    ]
+)
+
+
+def _io_code(exc: InputError) -> str:
+    return next((c for cls, c in IO_CODE_OF.items() if isinstance(exc, cls)), "XZ-IO-001")
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_corpus_input_errors_map_to_the_code_of_their_class(path: Path) -> None:
+    """The parser's error class decides the validator's XZ-IO code for every broken input."""
+    try:
+        xmlsafe.parse_file(path)
+    except InputError as exc:
+        expected = [_io_code(exc)]
+    else:
+        expected = []  # well-formed: whatever the validator reports, it is no read error
+    assert [f.code for f in iter_findings(path) if f.code in IO_CODES] == expected
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        UnsafeXmlError("malformed XML: worded like another class"),
+        LimitExceededError("not an XML document"),
+        MalformedXmlError("reworded: the tag never closes"),
+        InputError("malformed XML: but not raised as MalformedXmlError"),
+        InputError("no root element"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_input_finding_dispatches_on_the_class(exc: InputError) -> None:
+    finding = api._input_finding(exc, "x.xml")
+    assert finding.code == _io_code(exc)
+    assert finding.message == exc.message
 
 
 def test_transfer_truncated_keeps_earlier_findings(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ __all__ = [
     "FormError",
     "InputError",
     "LimitExceededError",
+    "MalformedXmlError",
     "SchemaError",
     "UnsafeXmlError",
     "UnsupportedVersionError",
@@ -64,6 +65,10 @@ class InputError(XzufiError):
     """The input cannot be read: not XML, malformed, truncated, wrong namespace…"""
 
     exit_code = 1
+
+
+class MalformedXmlError(InputError):
+    """The input is not well-formed XML: not XML at all, a syntax error, or no root element."""
 
 
 class UnsafeXmlError(InputError):

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from xzufi_toolkit.errors import InputError, LimitExceededError, UnsafeXmlError
+from xzufi_toolkit.errors import InputError, LimitExceededError, MalformedXmlError, UnsafeXmlError
 
 __all__ = [
     "XmlLimits",
@@ -114,7 +114,7 @@ def check_prolog(head: bytes, *, file: str | None = None) -> None:
             raise InputError("file is empty", file=file, line=1, hint="expected an XML document")
         return  # prolog longer than the scan window: libxml2 decides
     if not rest.startswith(b"<"):
-        raise InputError(
+        raise MalformedXmlError(
             "not an XML document",
             file=file,
             line=data.count(b"\n", 0, pos) + 1,
@@ -132,7 +132,7 @@ def _syntax_error(exc: etree.XMLSyntaxError, file: str | None) -> InputError:
     if "depth" in low or "huge" in low or "too large" in low:
         return LimitExceededError(f"limit exceeded: {msg}", file=file, line=line)
     hint = "the file looks truncated" if "end of data" in low or "premature" in low else None
-    return InputError(f"malformed XML: {msg}", file=file, line=line, hint=hint)
+    return MalformedXmlError(f"malformed XML: {msg}", file=file, line=line, hint=hint)
 
 
 def source_line(el: etree._Element) -> int | None:
@@ -194,7 +194,7 @@ def parse_bytes(
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, file) from None
     if root is None:
-        raise InputError("no root element", file=file, line=1)
+        raise MalformedXmlError("no root element", file=file, line=1)
     tree: etree._ElementTree = root.getroottree()
     if getattr(tree.docinfo, "doctype", ""):
         raise UnsafeXmlError("document has a DOCTYPE declaration", file=file, line=1)

@@ -31,6 +31,7 @@ from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import (
     InputError,
     LimitExceededError,
+    MalformedXmlError,
     UnsafeXmlError,
     ValidationFailedError,
     XzufiError,
@@ -90,7 +91,7 @@ def _input_finding(exc: InputError, name: str) -> Finding:
         code = doc.IO_UNSAFE
     elif isinstance(exc, LimitExceededError):
         code = doc.IO_LIMIT
-    elif exc.message.startswith(("malformed XML", "not an XML", "no root")):
+    elif isinstance(exc, MalformedXmlError):
         code = doc.IO_MALFORMED
     else:
         code = doc.IO_UNREADABLE
