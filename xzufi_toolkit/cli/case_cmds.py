@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from xzufi_toolkit.cli.common import iso_date, print_help
-from xzufi_toolkit.cli.report_options import add_report_options, emit_report
+from xzufi_toolkit.cli.report_options import add_report_options, check_report_file, emit_report
 from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
 
@@ -61,20 +61,6 @@ def _leistung_options(p: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--no-leistung", action="store_true", help="check the case alone, not against a Leistung"
-    )
-
-
-def _report_options_without_output(p: argparse.ArgumentParser) -> None:
-    """The shared report flags, with the report file as ``--report`` (``-o`` is the output)."""
-    tmp = argparse.ArgumentParser(add_help=False)
-    add_report_options(tmp)
-    group = p.add_argument_group("report")
-    for action in tmp._actions:  # reuse the shared definitions, minus -o/--output
-        if "--output" in action.option_strings:
-            continue
-        group._add_action(action)
-    group.add_argument(
-        "--report", metavar="FILE", default=None, help="write the report to FILE (atomically)"
     )
 
 
@@ -141,7 +127,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build.add_argument("--test", action="store_true", help="mark the message as a test message")
     _leistung_options(build)
     _common(build)
-    _report_options_without_output(build)
+    add_report_options(build, report_flag="--report")
     build.set_defaults(handler=run_build)
 
     read = msg_sub.add_parser(
@@ -157,7 +143,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "-o", "--output", required=True, metavar="CASE.json", help="case file, or '-'"
     )
     _common(read)
-    _report_options_without_output(read)
+    add_report_options(read, report_flag="--report")
     read.set_defaults(handler=run_read)
     msg.set_defaults(handler=lambda _a: print_help(msg))
 
@@ -205,34 +191,24 @@ def _inputs(args: argparse.Namespace) -> list[str]:
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse bad -o/--report paths before anything is written (no half-written results)."""
-    from pathlib import Path
-
     from xzufi_toolkit.atomicio import check_output
 
     check_output(args.output, *_inputs(args))
-    report = getattr(args, "report", None)
-    if report:
-        check_output(report, *_inputs(args))
-        if args.output != "-" and Path(report).resolve() == Path(args.output).resolve():
-            raise UsageError("--report and -o name the same file", file=report)
+    check_report_file(args, _inputs(args), [args.output])
 
 
-def _emit(report: Report, args: argparse.Namespace, *, to_stderr: bool = False) -> int:
-    """Emit with the shared options; message commands name the report file ``--report``."""
+def _emit(report: Report, args: argparse.Namespace) -> int:
+    """Emit with the shared options; on stderr when the message or case goes to stdout."""
     from xzufi_toolkit.case.rules import RULES
 
-    if hasattr(args, "report"):
-        ns = argparse.Namespace(**vars(args))
-        ns.output = args.report
-        if to_stderr and not args.report:
-            from xzufi_toolkit.cli.report_options import exit_code, resolve_format, resolve_lang
-            from xzufi_toolkit.reporters import render
-
-            text = render(report, resolve_format(ns), resolve_lang(ns), rules=RULES)
-            sys.stderr.write(text)
-            return exit_code(report, ns)
-        return emit_report(report, ns, rules=RULES, inputs=_inputs(args))
-    return emit_report(report, args, rules=RULES, inputs=_inputs(args))
+    to_stdout = getattr(args, "output", None) == "-"  # the -o of message build/read
+    return emit_report(
+        report,
+        args,
+        rules=RULES,
+        inputs=_inputs(args),
+        stream=sys.stderr if to_stdout else None,
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -304,10 +280,9 @@ def run_build(args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError("--message-id is not a UUID") from None
     _check_outputs(args)
-    to_stdout = args.output == "-"
     case, report = _check(args, args.case)
     if case is None or not report.valid:
-        _emit(report, args, to_stderr=to_stdout)
+        _emit(report, args)
         return 1
     header = MessageHeader.new(now=args.created, test=True if args.test else None)
     reader = _participant(args.reader, args.directory, DEFAULT_READER)
@@ -325,10 +300,10 @@ def run_build(args: argparse.Namespace) -> int:
         data = build_message(Message(case=case, header=header, zusammenfassung=summary))
     except ValidationFailedError as exc:
         report.extend(exc.report)
-        _emit(report, args, to_stderr=to_stdout)
+        _emit(report, args)
         return 1
     write_output(args.output, data, args.case)
-    return _emit(report, args, to_stderr=to_stdout)
+    return _emit(report, args)
 
 
 def run_read(args: argparse.Namespace) -> int:
@@ -338,18 +313,16 @@ def run_read(args: argparse.Namespace) -> int:
     from xzufi_toolkit.message import read_message
 
     _check_outputs(args)
-    to_stdout = args.output == "-"
     try:
         data, name = read_input(args.message)
         message = read_message(data, file=name, show_values=args.show_values)
     except ValidationFailedError as exc:
-        _emit(exc.report, args, to_stderr=to_stdout)
+        _emit(exc.report, args)
         return 1
     except InputError as exc:
         _emit(
             Report(findings=[_input_finding("MSG-INPUT", exc)], documents=1),
             args,
-            to_stderr=to_stdout,
         )
         return 1
     _, report = validate_case(
@@ -360,5 +333,5 @@ def run_read(args: argparse.Namespace) -> int:
     )
     if report.valid:
         write_output(args.output, dump_case(message.case), args.message)
-    code = _emit(report, args, to_stderr=to_stdout)
+    code = _emit(report, args)
     return code if report.valid else 1

@@ -1,14 +1,18 @@
 """Report options shared by every command that prints findings.
 
-``xzufi validate``, ``xzufi case check`` and ``xzufi message read`` use the
-same flags and the same exit-code logic:
+``xzufi validate``, ``xzufi case check``, ``xzufi message build/read``,
+``xzufi form fill`` and ``xzufi bundle`` (build and verify) use the same flags
+and the same exit-code logic:
 
 - ``--format`` text, json, junit, sarif, github, gitlab (default: ``github``
   when ``GITHUB_ACTIONS=true``, else ``text``);
 - ``--fail-on`` error|warning|info (default error), ``--exit-zero``;
 - ``--lang`` de|en (default from ``LC_ALL``/``LC_MESSAGES``/``LANG``);
-- ``--quiet`` (findings only, no summary or progress), ``--verbose`` (XPaths);
-- ``--output FILE`` writes the report atomically instead of to stdout.
+- ``--quiet`` (findings only, no summary or progress), ``--verbose`` (the
+  XPath or JSON path of each finding, text format);
+- ``-o/--output FILE`` writes the report atomically instead of to the
+  terminal; where ``-o`` is the command's product (message, PDF, bundle) the
+  report file is ``--report FILE`` (``report_flag="--report"``).
 
 Exit codes are 0 (nothing at or above ``--fail-on``) or 1 (findings or
 unreadable documents); 2 comes from :class:`~xzufi_toolkit.errors.XzufiError`
@@ -21,12 +25,14 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable, Mapping
+from typing import Literal, TextIO
 
 from xzufi_toolkit.findings import Report, Severity
 from xzufi_toolkit.reporters import FORMATS, RuleMeta, render, summary
 
 __all__ = [
     "add_report_options",
+    "check_report_file",
     "emit_report",
     "exit_code",
     "resolve_format",
@@ -37,8 +43,15 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 
 
-def add_report_options(parser: argparse.ArgumentParser) -> None:
-    """Add the shared report flags to a subcommand's parser."""
+def add_report_options(
+    parser: argparse.ArgumentParser, *, report_flag: Literal["--output", "--report"] = "--output"
+) -> None:
+    """Add the shared report flags to a subcommand's parser.
+
+    The report file is ``-o/--output FILE`` where the report is the command's
+    only output, ``--report FILE`` (``report_flag="--report"``) where ``-o``
+    names what the command makes. Either way it lands in ``args.report``.
+    """
     group = parser.add_argument_group("report")
     group.add_argument(
         "-f",
@@ -65,18 +78,21 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
         help="language of messages (default: from the locale, else en)",
     )
     group.add_argument(
-        "-o",
-        "--output",
+        *(["-o", "--output"] if report_flag == "--output" else ["--report"]),
+        dest="report",
         metavar="FILE",
         default=None,
-        help="write the report to FILE (atomically) instead of standard output",
+        help="write the report to FILE (atomically) instead of the terminal",
     )
     noise = group.add_mutually_exclusive_group()
     noise.add_argument(
         "-q", "--quiet", action="store_true", help="print findings only: no summary, no progress"
     )
     noise.add_argument(
-        "-v", "--verbose", action="store_true", help="add the XPath of each finding (text format)"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="add the XPath or JSON path of each finding (text format)",
     )
 
 
@@ -108,38 +124,61 @@ def exit_code(report: Report, args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK
 
 
+def check_report_file(
+    args: argparse.Namespace, inputs: Iterable[str], products: Iterable[str] = ()
+) -> None:
+    """Refuse a bad report file before anything is written (no half-written results).
+
+    It must not be one of the ``inputs`` nor one of the command's ``products``
+    (the files ``-o`` names).
+    """
+    target = getattr(args, "report", None)
+    if not target or target == "-":
+        return
+    from pathlib import Path
+
+    from xzufi_toolkit.atomicio import check_output
+    from xzufi_toolkit.errors import UsageError
+
+    check_output(target, *inputs)
+    where = Path(target).resolve()
+    if any(p != "-" and Path(p).resolve() == where for p in products):
+        raise UsageError("--report and -o name the same file", file=target)
+
+
 def emit_report(
     report: Report,
     args: argparse.Namespace,
     *,
     rules: Mapping[str, RuleMeta] | Iterable[RuleMeta] | None = None,
     inputs: Iterable[str] = (),
+    stream: TextIO | None = None,
 ) -> int:
     """Render the report as the flags say, write it, and return the exit code.
 
-    ``inputs`` are the files the command read: ``--output`` must not name one.
+    The report goes to the report file (``-o``/``--report``), else to
+    ``stream`` (default: standard output; standard error where standard
+    output carries the command's product). ``inputs`` are the files the
+    command read: the report file must not name one.
     """
     fmt = resolve_format(args)
-    text = render(
-        report,
-        fmt,
-        resolve_lang(args),
-        rules=rules,
-        verbose=bool(getattr(args, "verbose", False)),
-    )
-    if getattr(args, "quiet", False) and fmt == "text":
+    lang = resolve_lang(args)
+    quiet = bool(getattr(args, "quiet", False))
+    text = render(report, fmt, lang, rules=rules, verbose=bool(getattr(args, "verbose", False)))
+    if quiet and fmt == "text":
         # the last line is the summary
         text = "".join(text.splitlines(keepends=True)[:-1])
-    output = getattr(args, "output", None)
-    if output and output != "-":
+    target = getattr(args, "report", None)
+    if target and target != "-":
         from xzufi_toolkit.atomicio import check_output, write_text_atomic
 
-        check_output(output, *inputs)
-        write_text_atomic(output, text)
-        if fmt != "text" and not getattr(args, "quiet", False):
+        check_output(target, *inputs)
+        write_text_atomic(target, text)
+        if fmt != "text" and not quiet:
             # a machine report went to a file: keep a human summary on stderr
-            sys.stderr.write(summary(report, resolve_lang(args)) + "\n")
+            sys.stderr.write(summary(report, lang) + "\n")
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        out = sys.stdout if stream is None else stream
+        out.write(text)
+        out.flush()
     return exit_code(report, args)
