@@ -1,7 +1,9 @@
 """Re-check a written bundle: hashes, ids, the message, the metadata schema.
 
 Each mismatch is a finding (``BUNDLE-*``); a bundle that cannot be opened at
-all raises :class:`~xzufi_toolkit.errors.InputError`.
+all raises :class:`~xzufi_toolkit.errors.InputError`. Evidence file names
+come from the case (personal data): findings name them only with
+``show_values``, as :func:`~xzufi_toolkit.bundle.build.build_bundle` does.
 """
 
 from __future__ import annotations
@@ -114,11 +116,21 @@ def _finding(code: str, en: str, de: str, file: str, json_path: str | None = Non
     )
 
 
-def _check_message(data: bytes, where: str) -> tuple[Any, list[Finding]]:
+def _shown(rel: str, show_values: bool) -> tuple[str, str]:
+    """A bundle path for a message and for a location: an evidence file's name
+    (``attachments/<id>/<name>``) only with ``show_values``, else its folder."""
+    parts = PurePosixPath(rel).parts
+    if show_values or len(parts) < 3 or parts[0] != "attachments":
+        return rel, rel
+    folder = "/".join(parts[:2])
+    return f"{folder}/\u2026", folder
+
+
+def _check_message(data: bytes, where: str, show_values: bool) -> tuple[Any, list[Finding]]:
     from xzufi_toolkit.message.read import read_message
 
     try:
-        return read_message(data, file=where), []
+        return read_message(data, file=where, show_values=show_values), []
     except XzufiError as exc:
         if isinstance(exc, ValidationFailedError) and len(exc.report):
             return None, list(exc.report)
@@ -132,7 +144,7 @@ def _check_message(data: bytes, where: str) -> tuple[Any, list[Finding]]:
         ]
 
 
-def verify_bundle(path: str | Path) -> Report:
+def verify_bundle(path: str | Path, *, show_values: bool = False) -> Report:
     """Findings for a bundle; ``report.valid`` when everything matches."""
     base = str(path)
     files = open_bundle(path)
@@ -148,15 +160,18 @@ def verify_bundle(path: str | Path) -> Report:
         return report
     structure = metadata["contentStructure"]
     listed: set[str] = {METADATA_NAME}
-    message = _check_data(structure, files, base, listed, report)
-    forms, by_id = _check_attachments(structure, files, base, listed, report)
+    message = _check_data(structure, files, base, listed, report, show_values=show_values)
+    forms, by_id = _check_attachments(
+        structure, files, base, listed, report, show_values=show_values
+    )
     for extra in sorted(set(files) - listed):
+        shown, where = _shown(extra, show_values)
         report.add(
             _finding(
                 "BUNDLE-EXTRA",
-                f"file not listed in the metadata: {extra}",
-                f"Datei nicht in den Metadaten: {extra}",
-                f"{base}/{extra}",
+                f"file not listed in the metadata: {shown}",
+                f"Datei nicht in den Metadaten: {shown}",
+                f"{base}/{where}",
             )
         )
     if len(forms) != 1:
@@ -182,7 +197,13 @@ def verify_bundle(path: str | Path) -> Report:
 
 
 def _check_data(
-    structure: dict[str, Any], files: dict[str, bytes], base: str, listed: set[str], report: Report
+    structure: dict[str, Any],
+    files: dict[str, bytes],
+    base: str,
+    listed: set[str],
+    report: Report,
+    *,
+    show_values: bool,
 ) -> Any:
     """The message file: present, hash as listed, readable and schema-valid."""
     if "data" not in structure:
@@ -210,13 +231,19 @@ def _check_data(
                 "$.contentStructure.data.hash",
             )
         )
-    message, problems = _check_message(data, f"{base}/{DATA_NAME}")
+    message, problems = _check_message(data, f"{base}/{DATA_NAME}", show_values)
     report.extend(problems)
     return message
 
 
 def _check_attachments(
-    structure: dict[str, Any], files: dict[str, bytes], base: str, listed: set[str], report: Report
+    structure: dict[str, Any],
+    files: dict[str, bytes],
+    base: str,
+    listed: set[str],
+    report: Report,
+    *,
+    show_values: bool,
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """Each listed attachment: present, hash as listed, id unique."""
     meta_where = f"{base}/{METADATA_NAME}"
@@ -226,6 +253,7 @@ def _check_attachments(
         jp = f"$.contentStructure.attachments[{i}]"
         rel = attachment_path(att["attachmentId"], att.get("filename", ""))
         listed.add(rel)
+        shown, where = _shown(rel, show_values or att["purpose"] == "form")
         if att["attachmentId"] in by_id:
             report.add(
                 _finding(
@@ -244,8 +272,8 @@ def _check_attachments(
             report.add(
                 _finding(
                     "BUNDLE-MISSING",
-                    f"attachment file missing: {rel}",
-                    f"Anhangsdatei fehlt: {rel}",
+                    f"attachment file missing: {shown}",
+                    f"Anhangsdatei fehlt: {shown}",
                     base,
                     jp,
                 )
@@ -254,9 +282,9 @@ def _check_attachments(
             report.add(
                 _finding(
                     "BUNDLE-HASH",
-                    f"{rel}: sha512 differs from the metadata",
-                    f"{rel}: sha512 weicht von den Metadaten ab",
-                    f"{base}/{rel}",
+                    f"{shown}: sha512 differs from the metadata",
+                    f"{shown}: sha512 weicht von den Metadaten ab",
+                    f"{base}/{where}",
                     f"{jp}.hash",
                 )
             )

@@ -7,11 +7,12 @@ import datetime as dt
 import sys
 
 from xzufi_toolkit.cli.common import Parser, iso_date, read_input, require_mapping
-from xzufi_toolkit.cli.report_options import add_report_options, emit_report
+from xzufi_toolkit.cli.report_options import add_report_options, check_report_file, emit_report
+from xzufi_toolkit.findings import Report
 
 USAGE = """\
 xzufi bundle CASE.json [--attach FILE ...] -o DIR|ZIP [options]
-xzufi bundle verify DIR|ZIP [report options]"""
+xzufi bundle verify DIR|ZIP [--show-values] [report options]"""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,7 +63,8 @@ def _create_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--show-values", action="store_true", help="put case values into messages (personal data)"
     )
-    p.add_argument("--lang", choices=["de", "en"], default=None)
+    add_report_options(p, report_flag="--report")
+    p.set_defaults(verbose=True)  # the JSON path of each finding, as in form fill
     return p
 
 
@@ -72,6 +74,11 @@ def _verify_parser() -> argparse.ArgumentParser:
         description="Re-check hashes, ids, the message and the metadata of a bundle.",
     )
     p.add_argument("bundle", help="bundle folder or .zip")
+    p.add_argument(
+        "--show-values",
+        action="store_true",
+        help="name evidence files and message values in messages (personal data)",
+    )
     add_report_options(p)
     return p
 
@@ -89,20 +96,22 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from xzufi_toolkit.bundle import verify_bundle
 
-    return emit_report(verify_bundle(args.bundle), args, inputs=[args.bundle])
+    report = verify_bundle(args.bundle, show_values=args.show_values)
+    return emit_report(report, args, inputs=[args.bundle])
 
 
 def _create(args: argparse.Namespace) -> int:
     from xzufi_toolkit.atomicio import ensure_not_input
     from xzufi_toolkit.bundle import build_bundle, read_attachments, write_bundle
     from xzufi_toolkit.case.leistung import load_leistung
+    from xzufi_toolkit.case.rules import RULES
     from xzufi_toolkit.errors import ValidationFailedError
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case, form_setup
-    from xzufi_toolkit.reporters import render
 
     require_mapping(args.form, args.mapping)
-    read = [args.case, *args.attach, args.form, args.mapping]
-    ensure_not_input(args.output, *[p for p in read if p])  # e.g. -o evidence.zip
+    read = [p for p in (args.case, *args.attach, args.form, args.mapping) if p]
+    ensure_not_input(args.output, *read)  # e.g. -o evidence.zip
+    check_report_file(args, read, [args.output])
     data, name = read_input(args.case)
     attachments = read_attachments(args.attach)
     leistung = load_leistung()
@@ -114,14 +123,14 @@ def _create(args: argparse.Namespace) -> int:
             leistung=leistung,
             show_values=args.show_values,
         )
-        pdf, _notes = fill_case(
+        pdf, notes = fill_case(
             checked.document,
             setup=form_setup(args.form, args.mapping),
             file=name,
             show_values=args.show_values,
         )
     except ValidationFailedError as exc:
-        sys.stderr.write(render(exc.report, "text", args.lang or "en"))
+        emit_report(exc.report, args, rules=RULES, inputs=read, stream=sys.stderr)
         sys.stderr.write(f"xzufi: error: {exc}\n")
         return 1
     bundle = build_bundle(
@@ -132,6 +141,8 @@ def _create(args: argparse.Namespace) -> int:
         show_values=args.show_values,
     )
     out = write_bundle(bundle, args.output)
-    files = len(bundle.files)
-    sys.stderr.write(f"wrote {out}: metadata.json and {files} file(s)\n")
-    return 0
+    report = Report(findings=list(notes), documents=1)
+    code = emit_report(report, args, rules=RULES, inputs=read, stream=sys.stderr)
+    if not args.quiet:
+        sys.stderr.write(f"wrote {out}: metadata.json and {len(bundle.files)} file(s)\n")
+    return code

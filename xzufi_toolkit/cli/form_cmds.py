@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.cli.common import iso_date, print_help, read_input, require_mapping, write_output
+from xzufi_toolkit.cli.report_options import add_report_options, check_report_file, emit_report
 from xzufi_toolkit.errors import UsageError, ValidationFailedError, XzufiError
-from xzufi_toolkit.findings import Finding
+from xzufi_toolkit.findings import Finding, Report
 
 if TYPE_CHECKING:
     from xzufi_toolkit.pipeline import FormSetup
@@ -47,7 +48,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="refuse text that does not fit its box instead of continuing it on annex pages",
     )
-    fill.set_defaults(handler=_fill)
+    add_report_options(fill, report_flag="--report")
+    # A FORM-* message names the form field; the JSON path says which case
+    # value it came from, so text lines carry it without --verbose (as before).
+    fill.set_defaults(handler=_fill, verbose=True)
 
     insp = fsub.add_parser("inspect", help="list the fields of any AcroForm")
     insp.add_argument("pdf", metavar="PDF")
@@ -152,6 +156,8 @@ def _fill(args: argparse.Namespace) -> int:
         )
         for case in args.cases
     ]
+    inputs = [p for p in (*args.cases, args.form, args.mapping) if p]
+    check_report_file(args, inputs, [t.output for t in tasks])
     results: list[FillResult]
     if args.jobs == 1 or not several:
         setup = _setup(args.form, args.mapping)
@@ -165,19 +171,31 @@ def _fill(args: argparse.Namespace) -> int:
         ) as pool:
             chunk = max(1, len(tasks) // (args.jobs * 4))
             results = list(pool.map(fill_one, tasks, chunksize=chunk))
-    worst = 0
-    for case, code, findings, error in results:
-        for f in findings:
-            sys.stderr.write(f"{f.location}: {f.severity.value} [{f.code}] {f.message}\n")
+    return _report(results, args, inputs)
+
+
+def _report(results: list[FillResult], args: argparse.Namespace, inputs: list[str]) -> int:
+    """One report over all cases in the shared formats, then what was not filled.
+
+    The report goes to stderr (``-o -`` puts the PDF on stdout) or ``--report``.
+    A case that cannot be read is an ``xzufi: error:`` line with its own exit
+    code; a case not filled fails the run even with ``--exit-zero``, as
+    ``message build`` does when it writes no message.
+    """
+    from xzufi_toolkit.case.rules import RULES
+
+    report = Report(findings=[f for r in results for f in r[2]], documents=len(results))
+    code = emit_report(report, args, rules=RULES, inputs=inputs, stream=sys.stderr)
+    for case, failed, _findings, error in results:
         if error:
             sys.stderr.write(f"xzufi: error: {error}\n")
-        if code:
+        if failed and not args.quiet:
             sys.stderr.write(f"xzufi: {case}: not filled, nothing written\n")
-        worst = max(worst, code)
-    if several:
+        code = max(code, failed)
+    if len(results) > 1 and not args.quiet:
         done = sum(1 for r in results if r[1] == 0)
         sys.stderr.write(f"filled {done} of {len(results)} case(s)\n")
-    return worst
+    return code
 
 
 # -- inspect / preview -----------------------------------------------------
