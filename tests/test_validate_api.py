@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from pathlib import Path
@@ -203,6 +204,25 @@ def test_input_finding_dispatches_on_the_class(exc: InputError) -> None:
     finding = api._input_finding(exc, "x.xml")
     assert finding.code == _io_code(exc)
     assert finding.message == exc.message
+
+
+@pytest.mark.parametrize(
+    ("markup", "empty"),
+    [
+        ("<p><br/>&nbsp;</p>", True),
+        ("<!-- entwurf --><hr>", True),
+        ("&#0160;", True),  # reported since htmltext.is_blank_html (was taken for text)
+        ("<>", False),  # no longer reported: shown as text, '<' opens no tag here
+        ("&NBSP;", False),  # no longer reported: an entity name is case-sensitive
+    ],
+)
+def test_empty_module_content_is_html_that_shows_nothing(markup: str, empty: bool) -> None:
+    data = (INVALID / "XZ-TXT-001-teaser-only-br.xml").read_bytes()
+    old = b"&lt;p&gt;&lt;br/&gt;&amp;nbsp;&lt;/p&gt;"
+    assert old in data
+    data = data.replace(old, html.escape(markup, quote=False).encode(), 1)
+    codes = [f.code for f in iter_findings(data)]
+    assert codes == (["XZ-TXT-001"] if empty else [])
 
 
 def test_transfer_truncated_keeps_earlier_findings(tmp_path: Path) -> None:

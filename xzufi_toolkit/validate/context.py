@@ -10,13 +10,13 @@ fifty rules within a small multiple of the bare parse.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from typing import Any, cast
 
 from lxml import etree
 
 from xzufi_toolkit.findings import Severity
+from xzufi_toolkit.htmltext import is_blank_html
 from xzufi_toolkit.xzufi.versions import SPECS
 
 __all__ = [
@@ -70,21 +70,6 @@ def code_value(el: etree._Element) -> str:
         if local(child) == "code":
             return text_of(child)
     return text_of(el)
-
-
-# Markup that carries no content: <br>, empty <p>/<div>/<span>, &nbsp;.
-_TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"(\s|&nbsp;|&#160;|&#xa0;|\u00a0)+", re.IGNORECASE)
-# Fast path: some text outside a tag starts with a character that is neither
-# space nor the start of a tag or entity: the content is not blank.
-_VISIBLE = re.compile(r"(?:^|>)\s*[^\s<&]")
-
-
-def is_blank_html(text: str) -> bool:
-    """Whether HTML text shows nothing: only tags such as ``<br>``, whitespace, ``&nbsp;``."""
-    if _VISIBLE.search(text):
-        return False
-    return not _SPACE.sub("", _TAGS.sub("", text))
 
 
 @dataclass(frozen=True, slots=True)

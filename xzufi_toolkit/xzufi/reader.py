@@ -25,6 +25,7 @@ from lxml import etree
 from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import InputError, MalformedXmlError
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.htmltext import is_blank_html
 from xzufi_toolkit.model import (
     Code,
     Cost,
@@ -69,7 +70,6 @@ __all__ = [
 ]
 
 _STRUCT_KINDS: dict[str, StructureKind] = {t: k for k, t in STRUCTURE_TYPES.items()}
-_EMPTY_HTML = re.compile(r"(?:\s|&nbsp;|&#160;|\xa0|</?(?:br|p|div|span)\b[^>]*>)*", re.I)
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
@@ -346,7 +346,7 @@ class _Reader:
     def localized(self, el: etree._Element, *, html: bool = False) -> LocalizedText | None:
         lang = self.language(el, el.get("languageCode"))
         value = el.text or ""
-        if html and _EMPTY_HTML.fullmatch(value):
+        if html and is_blank_html(value):
             self.note(
                 "XZ-N002",
                 Severity.WARNING,
