@@ -22,13 +22,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit.htmltext import is_blank_html
+from xzufi_toolkit.htmltext import EMBEDDED, is_blank_html
 from xzufi_toolkit.validate import context
 
 
 def shows_nothing(text: str) -> bool:
     """What a browser shows of ``text`` is only white space (``str.strip`` and the
-    regex ``\\s`` both take Unicode white space, U+00A0 included)."""
+    regex ``\\s`` both take Unicode white space, U+00A0 included) and no embedded
+    content (an image shows without text): nh3 keeps only the embedded elements."""
+    if nh3.clean(text, tags=set(EMBEDDED), attributes={}, strip_comments=True).count("<"):
+        return False
     return not html.unescape(nh3.clean(text, tags=set(), strip_comments=True)).strip()
 
 
@@ -45,7 +48,10 @@ CASES = [
     ("<b></b>", True, False, True),
     ("<ul><li> </li></ul>", True, False, True),
     ("<hr>", True, False, True),
-    ('<img src="logo.png">', True, False, True),
+    # an image is content: neither the reader nor the validator may take it for empty
+    ('<img src="logo.png">', False, False, True),
+    ("<p><IMG src='a.png'/></p>", False, False, True),
+    ("<svg></svg>", False, False, True),
     ("<!-- entwurf -->", True, False, True),
     ("&#xa0;&#XA0;", True, False, True),
     # both took these for text, though they show nothing
@@ -80,7 +86,7 @@ TOKENS = st.sampled_from(
         *('<img src="x.png">', '<a href="https://example.org">', "</a>", "<!-- note -->"),
         *("&nbsp;", "&#160;", "&#xa0;", "&#XA0;", "&#0160;", "&#x00A0;", "&NBSP;"),
         *("&amp;", "&lt;", "&gt;", " ", "\n", "\t", "\xa0", "\u2003", "x", "Antrag"),
-        *("<>", "< br>", "<3", "<&>"),
+        *("<>", "< br>", "<3", "<&>", "<video>", "</video>", "<imgx>"),
     ]
 )
 # Hostile additions where a regex cannot follow the HTML tokenizer exactly

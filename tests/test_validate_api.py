@@ -214,6 +214,7 @@ def test_input_finding_dispatches_on_the_class(exc: InputError) -> None:
         ("&#0160;", True),  # reported since htmltext.is_blank_html (was taken for text)
         ("<>", False),  # no longer reported: shown as text, '<' opens no tag here
         ("&NBSP;", False),  # no longer reported: an entity name is case-sensitive
+        ('<img src="plan.png">', False),  # an image is content, the module is not empty
     ],
 )
 def test_empty_module_content_is_html_that_shows_nothing(markup: str, empty: bool) -> None:

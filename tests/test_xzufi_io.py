@@ -247,6 +247,7 @@ def test_messy_case(case: str) -> None:
         ("<!-- entwurf -->", True),  # (the reader knew only br/p/div/span, no &#xa0;)
         ("&#xa0;<hr>", True),
         ("&NBSP;", False),  # kept since: the entity name is case-sensitive, shown as text
+        ('<p><img src="plan.png"></p>', False),  # an image is content: never dropped
         ("< br>", False),
         ("<p>Pass</p>", False),
     ],

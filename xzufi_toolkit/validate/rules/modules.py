@@ -168,8 +168,9 @@ def typisierung_present(ctx: Ctx) -> Iterator[Hit]:
     REF + "; PVOG harvesting: modules holding only <br>",
 )
 def empty_content(ctx: Ctx) -> Iterator[Hit]:
-    """A text module's ``inhalt`` holds text, not only ``<br>``, empty tags or
-    whitespace; an empty module renders as a blank section on portals."""
+    """A text module's ``inhalt`` holds text or an image, not only ``<br>``, empty
+    tags, comments, ``&nbsp;`` or whitespace (``xzufi_toolkit.htmltext``); an empty
+    module renders as a blank section on portals."""
     for code, i in _contents(ctx)[1]:
         yield ctx.hit(
             i,
