@@ -188,3 +188,25 @@ def test_output_folder_must_be_new(case_dir: Path) -> None:
 def test_bundle_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bundle", "--help"]) == 0
     assert "bundle verify" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("show", [False, True], ids=["hidden", "show-values"])
+def test_evidence_file_names_only_with_show_values(case_dir: Path, show: bool) -> None:
+    """An evidence file's name is case data: verify names its folder unless asked for values."""
+    out = case_dir / "b"
+    assert _write(case_dir, out) == 0
+    meta = json.loads((out / "metadata.json").read_text("utf-8"))
+    first = next(a for a in meta["contentStructure"]["attachments"] if a["purpose"] == "attachment")
+    folder = out / "attachments" / first["attachmentId"]
+    (folder / first["filename"]).write_bytes(b"changed")
+    (folder / "zqxmarker-extra.pdf").write_bytes(b"%PDF-1.4")
+    report = verify_bundle(out, show_values=show)
+    assert sorted(f.code for f in report) == ["BUNDLE-EXTRA", "BUNDLE-HASH"]
+    texts = [f.message for f in report] + [f.message_de or "" for f in report]
+    texts += [f.location.file or "" for f in report]
+    names = (first["filename"], "zqxmarker-extra.pdf")
+    shown = {name for name in names if any(name in t for t in texts)}
+    assert shown == (set(names) if show else set())
+    assert all(str(folder) in (f.location.file or "") for f in report)
+    if not show:
+        assert all(f"attachments/{first['attachmentId']}/\u2026" in f.message for f in report)
