@@ -12,9 +12,14 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xzufi_toolkit.atomicio import write_bytes_atomic, write_text_atomic
 from xzufi_toolkit.errors import UsageError, ValidationFailedError
+
+if TYPE_CHECKING:
+    from xzufi_toolkit.findings import Report
+    from xzufi_toolkit.model import Leistung
 
 __all__ = ["DEFAULT_CASE", "DemoResult", "run_demo"]
 
@@ -63,6 +68,20 @@ def _sample_evidence(doc: dict[str, object], folder: Path) -> dict[str, bytes]:
     return out
 
 
+def _bundled_leistung() -> tuple[Leistung, Report]:
+    """The bundled Leistung validated (XSD and rules) and as the model, from one parse."""
+    from xzufi_toolkit import xmlsafe
+    from xzufi_toolkit.validate.api import validate_tree
+    from xzufi_toolkit.xzufi import default_path, leistung_from_tree
+
+    path = default_path()
+    tree = xmlsafe.parse_file(path)
+    report = validate_tree(tree, name=str(path))
+    if not report.valid:
+        raise ValidationFailedError("the bundled Leistung does not validate", report)
+    return leistung_from_tree(tree, file=str(path)).leistung, report
+
+
 def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CASE) -> DemoResult:
     """Run every step on the bundled defaults and write the results to ``out_dir``."""
     import datetime as dt
@@ -74,19 +93,13 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case
     from xzufi_toolkit.render import render_page
     from xzufi_toolkit.resources import fixture_file
-    from xzufi_toolkit.validate.api import validate_file
-    from xzufi_toolkit.xzufi import default_path, read_leistung
 
     out = Path(out_dir)
     _prepare(out)
     result = DemoResult(out_dir=out)
 
     # 1. the Leistung: XSD and business rules
-    leistung_path = default_path()
-    report = validate_file(leistung_path)
-    if not report.valid:
-        raise ValidationFailedError("the bundled Leistung does not validate", report)
-    leistung = read_leistung(leistung_path).leistung
+    leistung, report = _bundled_leistung()
     c = report.counts
     result.steps.append(
         f"Leistung {leistung.key}: valid ({c['warning']} warning(s), {c['info']} info) — "

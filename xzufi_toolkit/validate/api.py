@@ -215,7 +215,9 @@ class _Runner:
 
     # -- a whole document --------------------------------------------------
     def document(self, data: bytes) -> Iterator[Finding]:
-        tree = xmlsafe.parse_bytes(data, file=self.name, limits=self.options.limits)
+        yield from self.tree(xmlsafe.parse_bytes(data, file=self.name, limits=self.options.limits))
+
+    def tree(self, tree: etree._ElementTree) -> Iterator[Finding]:
         root = tree.getroot()
         if local(root) == "leistung":
             yield from self.leistung(root)
@@ -449,6 +451,15 @@ def validate_file(
 def validate_bytes(data: bytes, *, name: str = "<stdin>", options: Options | None = None) -> Report:
     report = Report(documents=1)
     report.extend(iter_findings(data, name=name, options=options))
+    return report
+
+
+def validate_tree(tree: etree._ElementTree, *, name: str, options: Options | None = None) -> Report:
+    """Report of a single-Leistung document the caller parsed (with
+    :mod:`xzufi_toolkit.xmlsafe`) and also reads into the model: one parse serves both."""
+    opts = options or Options()
+    report = Report(documents=1)
+    report.extend(opts.config.apply(_guard(name, _Runner(name, opts).tree(tree))))
     return report
 
 
