@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,6 +98,9 @@ def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
     from xzufi_toolkit.atomicio import check_output, open_atomic
 
     if out == "-":
+        import shutil
+        import tempfile
+
         with tempfile.TemporaryFile() as tmp:
             yield tmp
             tmp.seek(0)
