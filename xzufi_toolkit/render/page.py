@@ -283,7 +283,10 @@ class _Page:
 
     def localized(self, texts: list[LocalizedText], *, markup: bool, tag: str = "div") -> str:
         """The value in the page language, or a fallback marked with its ``lang``."""
-        picked = _pick(texts, self.lang)
+        return self.shown(_pick(texts, self.lang), markup=markup, tag=tag)
+
+    def shown(self, picked: _Text | None, *, markup: bool, tag: str = "div") -> str:
+        """A value :func:`_pick` chose as HTML; a fallback marked with its ``lang``."""
         if picked is None:
             return ""
         body = sanitize_html(picked.text) if markup else self.esc(picked.text)
@@ -311,8 +314,8 @@ class _Page:
         for cost in self.leistung.costs:
             amount = self._cost_amount(cost)
             desc_texts = cost.description or cost.free_description or cost.variable_description
-            desc = self.localized(desc_texts, markup=True)
             picked = _pick(desc_texts, self.lang)
+            desc = self.shown(picked, markup=True)
             if picked is not None:
                 described.append(_plain(picked.text))
             if amount or desc:
@@ -351,7 +354,7 @@ class _Page:
                 picked = _pick(d.description, self.lang)
                 if picked is not None:
                     described.append(_plain(picked.text))
-                desc = self.localized(d.description, markup=True)
+                desc = self.shown(picked, markup=True)
                 if span:
                     items.append(
                         f"<li><strong>{self.esc(span)}</strong>"
@@ -375,7 +378,7 @@ class _Page:
             rest = rest.replace(text, " ")
         if not re.search(r"\w", rest):
             return ""
-        return self.localized(texts, markup=True)
+        return self.shown(picked, markup=True)
 
     # -- whole page -------------------------------------------------------
 
