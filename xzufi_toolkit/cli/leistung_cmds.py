@@ -129,8 +129,11 @@ def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> in
     from xzufi_toolkit.xzufi import leistung_from_tree
     from xzufi_toolkit.xzufi.summary import summary_lines
 
-    data = src.read_bytes() if isinstance(src, Path) else src
-    tree = xmlsafe.parse_bytes(data, file=name)  # one parse: the model and --summary's XSD check
+    # one parse serves the model and --summary's XSD check
+    if isinstance(src, Path):
+        tree = xmlsafe.parse_file(src, display=name)
+    else:
+        tree = xmlsafe.parse_bytes(src, file=name)
     result = leistung_from_tree(tree, file=name)
     if args.summary:
         from xzufi_toolkit.xzufi import load_schema
@@ -211,8 +214,7 @@ def _convert(args: argparse.Namespace) -> int:
 def _convert_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> int:
     from xzufi_toolkit.xzufi import read_leistung, write_leistung
 
-    data = src.read_bytes() if isinstance(src, Path) else src
-    result = read_leistung(data, file=name)
+    result = read_leistung(src, file=name)
     _report(result.findings)
     written = write_leistung(result.leistung, args.to)
     _report(f.at(file=name) for f in written.findings)
