@@ -135,29 +135,27 @@ def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> in
     else:
         tree = xmlsafe.parse_bytes(src, file=name)
     result = leistung_from_tree(tree, file=name)
+    schema = None
     if args.summary:
         from xzufi_toolkit.xzufi import load_schema
 
-        load_schema(result.version, args.schema_dir)  # a bad --schema-dir fails before output
+        # compiled before any output, so a bad --schema-dir fails with nothing printed
+        schema = load_schema(result.version, args.schema_dir)
     _report(result.findings)
     if args.format == "json":
         doc = {"version": result.version, "leistung": result.leistung.to_dict()}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write("\n".join(summary_lines(result.leistung, result.version)) + "\n")
-    if args.summary:
-        return _validate(tree, name, result.version, args.schema_dir)
+    if schema is not None:
+        what = "official XSD" if args.schema_dir else "profile XSD"
+        return _validate(tree, schema, name, f"{what} {result.version}")
     return 0
 
 
-def _validate(tree: etree._ElementTree, name: str, version: str, schema_dir: str | None) -> int:
-    from xzufi_toolkit.xzufi import load_schema
-
-    schema = load_schema(version, schema_dir)
-    ok = schema.validate(tree)
-    what = "official XSD" if schema_dir else "profile XSD"
-    if ok:
-        sys.stderr.write(f"xzufi: {name}: valid against the {what} {version}\n")
+def _validate(tree: etree._ElementTree, schema: etree.XMLSchema, name: str, against: str) -> int:
+    if schema.validate(tree):
+        sys.stderr.write(f"xzufi: {name}: valid against the {against}\n")
         return 0
     # lxml-stubs lack _ErrorLog.__iter__; at run time the log is iterable
     for err in cast("Iterable[etree._LogEntry]", schema.error_log):
