@@ -115,3 +115,21 @@ def test_finding_codes_are_registered_and_documented() -> None:
     docs = (root / "docs" / "import.md").read_text("utf-8")
     documented = set(re.findall(r"^\| `(IMP-[A-Z-]+)` \|", docs, re.M))
     assert documented == registered
+
+
+def test_shared_report_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The report flags of every reporting command: -q drops the summary, -v adds
+    locations, --exit-zero keeps exit 0 where --fail-on would give 1."""
+    src = PORTAL / "damaged" / "missing_sections.txt"
+    out = tmp_path / "l.xml"
+    base = ["import-portal", str(src), "-o", str(out)]
+    assert main(base) == 0
+    full = capsys.readouterr().err
+    assert main([*base, "-q"]) == 0
+    quiet = capsys.readouterr().err
+    assert quiet and full.startswith(quiet) and full != quiet  # the summary line is gone
+    assert main([*base, "--fail-on", "warning"]) == 1
+    assert main([*base, "--fail-on", "warning", "--exit-zero"]) == 0
+    capsys.readouterr()
+    assert main([*base, "-f", "github"]) == 0
+    assert capsys.readouterr().err.startswith("::")  # workflow commands, on stderr
