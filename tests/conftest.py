@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from lxml import etree
+
+from xzufi_toolkit import xmlsafe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -21,3 +25,17 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"../shared is missing next to the checkout: {SHARED}")
     return SHARED
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The ``file`` names of every ``xmlsafe.parse_bytes`` call from now on, in order."""
+    calls: list[str | None] = []
+    parse_bytes = xmlsafe.parse_bytes
+
+    def counting(data: bytes, **kwargs: Any) -> etree._ElementTree:
+        calls.append(kwargs.get("file"))
+        return parse_bytes(data, **kwargs)
+
+    monkeypatch.setattr(xmlsafe, "parse_bytes", counting)
+    return calls

@@ -8,10 +8,8 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from lxml import etree
 
 from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.cli.main import main
@@ -93,17 +91,10 @@ def test_show_summary_fails_on_schema_errors() -> None:
 
 
 @pytest.mark.parametrize("summary", [[], ["--summary"]])
-def test_show_parses_the_leistung_once(monkeypatch: pytest.MonkeyPatch, summary: list[str]) -> None:
+def test_show_parses_the_leistung_once(request: pytest.FixtureRequest, summary: list[str]) -> None:
     """The model and --summary's XSD check are served by one parse of the document."""
-    calls: list[str | None] = []
-    parse_bytes = xmlsafe.parse_bytes
-
-    def counting(data: bytes, **kwargs: Any) -> etree._ElementTree:
-        calls.append(kwargs.get("file"))
-        return parse_bytes(data, **kwargs)
-
     load_schema("2.3.1")  # compiled (and its files parsed) before counting
-    monkeypatch.setattr(xmlsafe, "parse_bytes", counting)
+    calls: list[str | None] = request.getfixturevalue("parses")
     code, _, _, err = run(["show", *summary, str(default_path())])
     assert code == 0, err
     assert calls == [str(default_path())]

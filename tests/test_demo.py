@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.bundle import verify_bundle
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.message.read import read_message_file
@@ -25,20 +22,12 @@ EXPECTED = {
 
 
 def test_demo_writes_every_result(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], parses: list[str | None]
 ) -> None:
-    parsed: list[str | None] = []
-    parse_bytes = xmlsafe.parse_bytes
-
-    def counting(data: bytes, **kwargs: Any) -> etree._ElementTree:
-        parsed.append(kwargs.get("file"))
-        return parse_bytes(data, **kwargs)
-
-    monkeypatch.setattr(xmlsafe, "parse_bytes", counting)
     out = tmp_path / "demo"
     assert main(["demo", "-o", str(out)]) == 0
     # validation and the model are served by one parse of the bundled Leistung
-    assert parsed.count(str(default_path())) == 1
+    assert parses.count(str(default_path())) == 1
     printed = capsys.readouterr().out
     assert {p.name for p in out.iterdir()} >= EXPECTED
     for name in EXPECTED:
