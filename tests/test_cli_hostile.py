@@ -326,7 +326,8 @@ ZIP_INPUTS: dict[str, Builder] = {
 # -- commands -----------------------------------------------------------------
 # argv builder: (input, output folder) -> argv. Style "error": one
 # "xzufi: error:" line naming the input; "report": a findings report on stdout
-# with an input code and the file name, and no error line.
+# with an input code and the file name, and no error line; "report-stderr": the
+# same on stderr (form fill and bundle, whose -o may be stdout).
 
 Argv = Callable[[str, Path], list[str]]
 
@@ -377,10 +378,13 @@ JSON_COMMANDS: dict[str, tuple[Argv, str]] = {
         "report",
     ),
     "form fill": (
-        lambda f, o: ["form", "fill", f, "-o", str(o / "f.pdf"), "--today", TODAY],
-        "error",
+        lambda f, o: ["form", "fill", f, "-o", str(o / "f.pdf"), "-f", "text", "--today", TODAY],
+        "report-stderr",
     ),
-    "bundle": (lambda f, o: ["bundle", f, "-o", str(o / "b.zip"), "--today", TODAY], "error"),
+    "bundle": (
+        lambda f, o: ["bundle", f, "-o", str(o / "b.zip"), "-f", "text", "--today", TODAY],
+        "report-stderr",
+    ),
 }
 
 PDF_COMMANDS: dict[str, tuple[Argv, str]] = {
@@ -488,9 +492,13 @@ def test_hostile_input(
         assert len(run.error_lines) == 1, run.err
         assert str(path) in run.error_lines[0], run.error_lines
     else:
+        assert style in ("report", "report-stderr"), style
         assert not run.error_lines, run.err
-        assert REPORT_CODE.search(run.out), run.out
-        assert str(path) in run.out
+        report = run.out if style == "report" else run.err
+        if style == "report-stderr":
+            assert run.out == "", "the report goes to stderr, stdout stays free for -o -"
+        assert REPORT_CODE.search(report), report
+        assert str(path) in report
     assert list(out.iterdir()) == [], "no output (and no temporary file) may be left behind"
     assert _snapshot(path) == before, "the input must not be modified"
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterable
 
 from xzufi_toolkit.cli.common import Parser, iso_date, read_input, require_mapping
-from xzufi_toolkit.cli.report_options import add_report_options, check_report_file, emit_report
-from xzufi_toolkit.findings import Report
+from xzufi_toolkit.cli.report_options import (
+    add_report_options,
+    check_report_file,
+    emit_report,
+    input_finding,
+)
+from xzufi_toolkit.findings import Finding, Report
 
 USAGE = """\
 xzufi bundle CASE.json [--attach FILE ...] -o DIR|ZIP [options]
@@ -101,18 +107,38 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
+    """Check, fill and bundle one case; one report of the case check and the form.
+
+    The report holds the case check's findings (warnings and infos too), the
+    form's notes, and a ``CASE-INPUT`` error for a case that cannot be read.
+    An unreadable attachment, form or mapping stays an ``xzufi: error:`` line.
+    """
     from xzufi_toolkit.atomicio import ensure_not_input
     from xzufi_toolkit.bundle import build_bundle, read_attachments, write_bundle
     from xzufi_toolkit.case.leistung import load_leistung
     from xzufi_toolkit.case.rules import RULES
-    from xzufi_toolkit.errors import ValidationFailedError
+    from xzufi_toolkit.errors import InputError, ValidationFailedError
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case, form_setup
 
     require_mapping(args.form, args.mapping)
     read = [p for p in (args.case, *args.attach, args.form, args.mapping) if p]
     ensure_not_input(args.output, *read)  # e.g. -o evidence.zip
     check_report_file(args, read, [args.output])
-    data, name = read_input(args.case)
+
+    def emit(findings: Iterable[Finding]) -> int:
+        report = Report(findings=list(findings), documents=1)
+        return emit_report(report, args, rules=RULES, inputs=read, stream=sys.stderr)
+
+    def refuse(findings: Iterable[Finding]) -> int:
+        emit(findings)
+        if not args.quiet:
+            sys.stderr.write(f"xzufi: {args.case}: not bundled, nothing written\n")
+        return 1  # nothing written: exit 1 even with --exit-zero
+
+    try:
+        data, name = read_input(args.case)
+    except InputError as exc:
+        return refuse([input_finding("CASE-INPUT", exc)])
     attachments = read_attachments(args.attach)
     leistung = load_leistung()
     try:
@@ -123,6 +149,11 @@ def _create(args: argparse.Namespace) -> int:
             leistung=leistung,
             show_values=args.show_values,
         )
+    except ValidationFailedError as exc:
+        return refuse(exc.report)
+    except InputError as exc:  # not JSON
+        return refuse([input_finding("CASE-INPUT", exc)])
+    try:
         pdf, notes = fill_case(
             checked.document,
             setup=form_setup(args.form, args.mapping),
@@ -130,9 +161,7 @@ def _create(args: argparse.Namespace) -> int:
             show_values=args.show_values,
         )
     except ValidationFailedError as exc:
-        emit_report(exc.report, args, rules=RULES, inputs=read, stream=sys.stderr)
-        sys.stderr.write(f"xzufi: error: {exc}\n")
-        return 1
+        return refuse([*checked.report, *exc.report])
     bundle = build_bundle(
         checked.case,
         form_pdf=pdf,
@@ -141,8 +170,7 @@ def _create(args: argparse.Namespace) -> int:
         show_values=args.show_values,
     )
     out = write_bundle(bundle, args.output)
-    report = Report(findings=list(notes), documents=1)
-    code = emit_report(report, args, rules=RULES, inputs=read, stream=sys.stderr)
+    code = emit([*checked.report, *notes])
     if not args.quiet:
         sys.stderr.write(f"wrote {out}: metadata.json and {len(bundle.files)} file(s)\n")
     return code

@@ -16,16 +16,21 @@ import sys
 from typing import TYPE_CHECKING
 
 from xzufi_toolkit.cli.common import iso_date, print_help
-from xzufi_toolkit.cli.report_options import add_report_options, check_report_file, emit_report
+from xzufi_toolkit.cli.report_options import (
+    add_report_options,
+    check_report_file,
+    emit_report,
+    input_finding,
+)
 from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
-from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.findings import Report
 
 if TYPE_CHECKING:
     from xzufi_toolkit.case.model import Case
     from xzufi_toolkit.message import Participant, SummaryDocument
     from xzufi_toolkit.model import Leistung
 
-__all__ = ["register"]
+__all__ = ["leistung_from_args", "leistung_options", "register"]
 
 
 def _datetime(text: str) -> dt.datetime:
@@ -52,7 +57,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _leistung_options(p: argparse.ArgumentParser) -> None:
+def leistung_options(p: argparse.ArgumentParser) -> None:
+    """``--leistung FILE | --no-leistung`` (case check, message build, form fill)."""
     group = p.add_mutually_exclusive_group()
     group.add_argument(
         "--leistung",
@@ -81,7 +87,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     check.add_argument("case", metavar="CASE.json", help="case file, or '-' for standard input")
-    _leistung_options(check)
+    leistung_options(check)
     _common(check)
     add_report_options(check)
     check.set_defaults(handler=run_check)
@@ -125,7 +131,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--created", type=_datetime, metavar="TIMESTAMP", help="erstellungszeitpunkt (default: now)"
     )
     build.add_argument("--test", action="store_true", help="mark the message as a test message")
-    _leistung_options(build)
+    leistung_options(build)
     _common(build)
     add_report_options(build, report_flag="--report")
     build.set_defaults(handler=run_build)
@@ -148,16 +154,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     msg.set_defaults(handler=lambda _a: print_help(msg))
 
 
-def _input_finding(code: str, exc: InputError) -> Finding:
-    return Finding(
-        code=code,
-        severity=Severity.ERROR,
-        message=exc.message + (f" ({exc.hint})" if exc.hint else ""),
-        location=Location(file=exc.file, line=exc.line),
-    )
-
-
-def _leistung(args: argparse.Namespace) -> Leistung | None:
+def leistung_from_args(args: argparse.Namespace) -> Leistung | None:
+    """The Leistung ``leistung_options`` select: the bundled one, a file's, or none."""
     from xzufi_toolkit.case.leistung import load_leistung
 
     if getattr(args, "no_leistung", False):
@@ -170,7 +168,7 @@ def _check(args: argparse.Namespace, path: str) -> tuple[Case | None, Report]:
     from xzufi_toolkit.case.validate import validate_case
     from xzufi_toolkit.cli.common import read_input
 
-    leistung = _leistung(args)  # an unreadable --leistung file stops the run (InputError)
+    leistung = leistung_from_args(args)  # an unreadable --leistung file stops the run (InputError)
     try:
         data, name = read_input(path)
         return validate_case(
@@ -181,7 +179,7 @@ def _check(args: argparse.Namespace, path: str) -> tuple[Case | None, Report]:
             show_values=args.show_values,
         )
     except InputError as exc:
-        return None, Report(findings=[_input_finding("CASE-INPUT", exc)], documents=1)
+        return None, Report(findings=[input_finding("CASE-INPUT", exc)], documents=1)
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -321,7 +319,7 @@ def run_read(args: argparse.Namespace) -> int:
         return 1
     except InputError as exc:
         _emit(
-            Report(findings=[_input_finding("MSG-INPUT", exc)], documents=1),
+            Report(findings=[input_finding("MSG-INPUT", exc)], documents=1),
             args,
         )
         return 1

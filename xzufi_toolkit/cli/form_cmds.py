@@ -1,8 +1,9 @@
 """``xzufi form fill | inspect | preview``: the authority's PDF form from case data.
 
-``fill`` validates each case first (schema and rules) and refuses invalid
-data; values are then checked against the template; nothing is written for a
-case with errors. Several cases fill in a batch into ``-o DIR`` with
+``fill`` checks each case first as ``case check`` does (schema, rules, and
+the bundled Leistung unless ``--leistung``/``--no-leistung`` say otherwise)
+and refuses invalid data; values are then checked against the template;
+nothing is written for a case with errors. Several cases fill in a batch into ``-o DIR`` with
 ``--jobs N`` worker processes, each building the font subset once.
 """
 
@@ -16,12 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xzufi_toolkit.cli.case_cmds import leistung_options
 from xzufi_toolkit.cli.common import iso_date, print_help, read_input, require_mapping, write_output
-from xzufi_toolkit.cli.report_options import add_report_options, check_report_file, emit_report
-from xzufi_toolkit.errors import UsageError, ValidationFailedError, XzufiError
+from xzufi_toolkit.cli.report_options import (
+    add_report_options,
+    check_report_file,
+    emit_report,
+    input_finding,
+)
+from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError, XzufiError
 from xzufi_toolkit.findings import Finding, Report
 
 if TYPE_CHECKING:
+    from xzufi_toolkit.model import Leistung
     from xzufi_toolkit.pipeline import FormSetup
 
 __all__ = ["register"]
@@ -48,6 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="refuse text that does not fit its box instead of continuing it on annex pages",
     )
+    leistung_options(fill)
     add_report_options(fill, report_flag="--report")
     # A FORM-* message names the form field; the JSON path says which case
     # value it came from, so text lines carry it without --verbose (as before).
@@ -88,8 +97,11 @@ def _setup(form_path: str | None, mapping_path: str | None) -> FormSetup:
     return form_setup(form_path, mapping_path)
 
 
-def _init_worker(form_path: str | None, mapping_path: str | None) -> None:
+def _init_worker(
+    form_path: str | None, mapping_path: str | None, leistung: Leistung | None
+) -> None:
     _WORKER["setup"] = _setup(form_path, mapping_path)
+    _WORKER["leistung"] = leistung
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,33 +119,51 @@ class FillTask:
 FillResult = tuple[str, int, list[Finding], str | None]
 
 
-def fill_one(task: FillTask, setup: FormSetup | None = None) -> FillResult:
-    """Fill one case; (case, exit code, findings, error message)."""
+def fill_one(
+    task: FillTask, setup: FormSetup | None = None, leistung: Leistung | None = None
+) -> FillResult:
+    """Fill one case; (case, exit code, findings, error message).
+
+    The findings are the case check's (warnings and infos too) and the form's
+    notes; a case that cannot be read is a ``CASE-INPUT`` finding. The error
+    message is for what is not a finding (e.g. the PDF cannot be written).
+    """
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case
 
-    used: FormSetup = setup or _WORKER["setup"]
+    if setup is None:
+        setup, leistung = _WORKER["setup"], _WORKER["leistung"]
     show = task.show_values
     try:
         data, name = read_input(task.case)
-        checked = check_case_bytes(data, today=task.today, file=name, show_values=show)
+        checked = check_case_bytes(
+            data, today=task.today, file=name, leistung=leistung, show_values=show
+        )
+    except ValidationFailedError as exc:
+        findings = list(exc.report)
+        return task.case, 1, findings, None if findings else str(exc)
+    except InputError as exc:
+        return task.case, 1, [input_finding("CASE-INPUT", exc)], None
+    found = list(checked.report)
+    try:
         pdf, notes = fill_case(
             checked.document,
-            setup=used,
+            setup=setup,
             flatten=task.flatten,
             annex=task.annex,
             file=name,
             show_values=show,
         )
-        write_output(task.output, pdf, *[p for p in (task.case, used.filler.file) if p])
+        write_output(task.output, pdf, *[p for p in (task.case, setup.filler.file) if p])
     except ValidationFailedError as exc:
-        findings = list(exc.report)
-        return task.case, 1, findings, None if findings else str(exc)
+        return task.case, 1, [*found, *exc.report], None
     except XzufiError as exc:
-        return task.case, exc.exit_code, [], str(exc)
-    return task.case, 0, notes, None
+        return task.case, exc.exit_code, found, str(exc)
+    return task.case, 0, [*found, *notes], None
 
 
 def _fill(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.cli.case_cmds import leistung_from_args
+
     today = args.today or dt.date.today()
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -156,18 +186,20 @@ def _fill(args: argparse.Namespace) -> int:
         )
         for case in args.cases
     ]
-    inputs = [p for p in (*args.cases, args.form, args.mapping) if p]
+    inputs = [p for p in (*args.cases, args.form, args.mapping, args.leistung) if p]
     check_report_file(args, inputs, [t.output for t in tasks])
+    setup = _setup(args.form, args.mapping)  # fail fast on a bad form or mapping
+    leistung = leistung_from_args(args)  # an unreadable --leistung stops the run
     results: list[FillResult]
     if args.jobs == 1 or not several:
-        setup = _setup(args.form, args.mapping)
-        results = [fill_one(task, setup) for task in tasks]
+        results = [fill_one(task, setup, leistung) for task in tasks]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        _setup(args.form, args.mapping)  # fail fast on a bad form or mapping
         with ProcessPoolExecutor(
-            max_workers=args.jobs, initializer=_init_worker, initargs=(args.form, args.mapping)
+            max_workers=args.jobs,
+            initializer=_init_worker,
+            initargs=(args.form, args.mapping, leistung),
         ) as pool:
             chunk = max(1, len(tasks) // (args.jobs * 4))
             results = list(pool.map(fill_one, tasks, chunksize=chunk))
@@ -178,9 +210,10 @@ def _report(results: list[FillResult], args: argparse.Namespace, inputs: list[st
     """One report over all cases in the shared formats, then what was not filled.
 
     The report goes to stderr (``-o -`` puts the PDF on stdout) or ``--report``.
-    A case that cannot be read is an ``xzufi: error:`` line with its own exit
-    code; a case not filled fails the run even with ``--exit-zero``, as
-    ``message build`` does when it writes no message.
+    It holds every case's check findings (warnings and infos too), the form's
+    notes, and a ``CASE-INPUT`` error for a case that cannot be read; the batch
+    goes on with the other cases. A case not filled fails the run even with
+    ``--exit-zero``, as ``message build`` does when it writes no message.
     """
     from xzufi_toolkit.case.rules import RULES
 

@@ -27,7 +27,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Literal, TextIO
 
-from xzufi_toolkit.findings import Report, Severity
+from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.findings import Finding, Location, Report, Severity
 from xzufi_toolkit.reporters import FORMATS, RuleMeta, render, summary
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "check_report_file",
     "emit_report",
     "exit_code",
+    "input_finding",
     "resolve_format",
     "resolve_lang",
 ]
@@ -93,6 +95,21 @@ def add_report_options(
         "--verbose",
         action="store_true",
         help="add the XPath or JSON path of each finding (text format)",
+    )
+
+
+def input_finding(code: str, exc: InputError) -> Finding:
+    """An input that cannot be read, as an error finding ``code`` of that file.
+
+    Commands that report findings put unreadable input into the report
+    (``CASE-INPUT``, ``MSG-INPUT``) instead of an ``xzufi: error:`` line, so a
+    CI job reading the report file sees the failure.
+    """
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message=exc.message + (f" ({exc.hint})" if exc.hint else ""),
+        location=Location(file=exc.file, line=exc.line),
     )
 
 
