@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def test_build_then_read_gives_the_case_back(
     msg = tmp_path / "msg.xml"
     back = tmp_path / "back.json"
     pdf = tmp_path / "antrag.pdf"
-    pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    pdf.write_bytes(_pdf())
     args = ["message", "build", ADULT, "-o", str(msg), *TODAY, "--summary", str(pdf)]
     args += ["--reader", "psw:06412000", "Ausländerbehörde Frankfurt am Main", "--test"]
     assert main(args) == 0
@@ -122,15 +123,57 @@ def test_build_refuses_to_overwrite_its_input(
     capsys.readouterr()
 
 
-def test_build_rejects_a_summary_that_is_not_a_pdf(
+def _pdf(password: str | None = None) -> bytes:
+    """A one-page PDF written by pypdf, encrypted with ``password`` if given."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if password is not None:
+        writer.encrypt(password)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+ONE_PAGE = _pdf()
+BAD_SUMMARIES = {
+    "text": (b"hello", "not a PDF file"),
+    "pdf-header-text": (b"%PDF-1.7\nthis is a letter, not a PDF\n%%EOF\n", "not a readable PDF"),
+    "truncated": (ONE_PAGE[: len(ONE_PAGE) // 2], "not a readable PDF"),
+    "encrypted": (_pdf("geheim"), "the PDF is encrypted"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_SUMMARIES))
+def test_build_refuses_a_summary_no_viewer_can_open(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Any file starting with %PDF- passed; the message then referenced an unreadable PDF."""
+    data, says = BAD_SUMMARIES[kind]
+    pdf = tmp_path / "antrag.pdf"
+    pdf.write_bytes(data)
+    msg = tmp_path / "m.xml"
+    argv = ["message", "build", ADULT, "-o", str(msg), *TODAY, "--summary", str(pdf)]
+    assert main([*argv, "-q"]) == 1
+    errors = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("xzufi: error:")]
+    assert len(errors) == 1 and str(pdf) in errors[0] and says in errors[0], errors
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["antrag.pdf"], "nothing written"
+    assert pdf.read_bytes() == data
+
+
+def test_build_takes_the_filled_form_as_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = tmp_path / "x.pdf"
-    fake.write_text("hello", encoding="utf-8")
+    pdf = tmp_path / "antrag.pdf"
+    assert main(["form", "fill", ADULT, "-o", str(pdf), *TODAY, "-q"]) == 0
     msg = tmp_path / "m.xml"
-    assert main(["message", "build", ADULT, "-o", str(msg), *TODAY, "--summary", str(fake)]) == 1
-    assert not msg.exists()
-    assert "not a PDF" in capsys.readouterr().err
+    argv = ["message", "build", ADULT, "-o", str(msg), *TODAY, "--summary", str(pdf), "-q"]
+    assert main(argv) == 0
+    assert hashlib.sha512(pdf.read_bytes()).hexdigest() in msg.read_text("utf-8")
+    capsys.readouterr()
 
 
 @pytest.mark.parametrize(

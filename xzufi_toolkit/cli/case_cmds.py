@@ -233,6 +233,44 @@ def _participant(value: list[str] | None, directory: str, default: Participant) 
     )
 
 
+def _require_readable_pdf(data: bytes, path: str) -> None:
+    """Refuse a summary that pypdf cannot read or that is encrypted.
+
+    The message references the PDF by hash as the filled application; one the
+    authority cannot open (truncated, a text file starting ``%PDF-``, password
+    protected) must not be sent.
+    """
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    from xzufi_toolkit.form.inspect import structure_errors
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # repairs are logged; we say it once
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        encrypted = reader.is_encrypted
+        if not encrypted:
+            len(reader.pages)  # forces the page tree to be read
+    except DependencyError:  # AES needs the optional crypto package: encrypted either way
+        encrypted = True
+    except structure_errors() as exc:
+        raise InputError(
+            f"not a readable PDF: {type(exc).__name__}",
+            file=path,
+            hint="--summary takes the filled form PDF; fill it again with 'xzufi form fill'",
+        ) from None
+    if encrypted:
+        raise InputError(
+            "the PDF is encrypted",
+            file=path,
+            hint="the authority must be able to open the summary: pass the filled form "
+            "without a password (qpdf --decrypt)",
+        )
+
+
 def _summary(path: str) -> SummaryDocument:
     import hashlib
     import uuid
@@ -244,6 +282,7 @@ def _summary(path: str) -> SummaryDocument:
     data, _ = read_input(path)
     if not data.startswith(b"%PDF-"):
         raise InputError("not a PDF file", file=path, hint="--summary takes the filled form PDF")
+    _require_readable_pdf(data, path)
     name = Path(path).name
     if not name.isascii():
         try:
