@@ -394,3 +394,43 @@ def test_case_check_warnings_follow_fail_on(
         assert "warning [CASE-DOC-MISSING]" in run.err and "'Mietvertrag'" in run.err
         assert run.out == ""
         assert [p.name for p in out.iterdir()] == [Path(target).name], "written either way"
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit", "sarif"])
+@pytest.mark.parametrize("name", ["form fill", "bundle"])
+def test_unreadable_case_is_in_the_report_file(
+    name: str, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was an error line beside a report file saying valid: CI read success."""
+    case = tmp_path / "bad.json"
+    case.write_bytes(b"{bad\n")
+    out = _out_folder(tmp_path)
+    report = tmp_path / "report.out"
+    target = str(out / ("f.pdf" if name == "form fill" else "b.zip"))
+    argv = [*name.split(), str(case), "-o", target, "-f", fmt, *DAY, "--report", str(report)]
+    run = _run(argv, capsys)
+    assert run.code == 1
+    assert "xzufi: error:" not in run.err
+    _check_format(fmt, report.read_text("utf-8"), "CASE-INPUT")
+    assert str(case) in report.read_text("utf-8") or fmt == "sarif"  # SARIF names a URI
+    assert list(out.iterdir()) == []
+    assert case.read_bytes() == b"{bad\n"
+
+
+def test_batch_with_jobs_reports_as_one_process(
+    inputs: Inputs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Worker processes check against the same Leistung: the same report, case by case."""
+    unreadable = tmp_path / "unreadable.json"
+    unreadable.write_bytes(b"[")
+    cases = [str(inputs.invalid), str(inputs.valid), str(unreadable)]
+    reports = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        out.mkdir()
+        argv = ["form", "fill", *cases, "-o", str(out), "-f", "json", "--jobs", jobs, *DAY]
+        run = _run([*argv, "--report", str(tmp_path / f"r{jobs}.json")], capsys)
+        assert run.code == 1
+        reports.append((tmp_path / f"r{jobs}.json").read_text("utf-8"))
+    assert reports[0] == reports[1]
+    assert '"CASE-INPUT"' in reports[0] and '"CASE-FEE"' in reports[0]
