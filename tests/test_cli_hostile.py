@@ -359,6 +359,10 @@ XML_COMMANDS: dict[str, tuple[Argv, str]] = {
         lambda f, o: ["case", "check", str(CASE), "--leistung", f, "--today", TODAY],
         "error",
     ),
+    "form fill --leistung": (
+        lambda f, o: ["form", "fill", str(CASE), "-o", str(o / "f.pdf"), "--leistung", f],
+        "error",
+    ),
 }
 
 JSON_COMMANDS: dict[str, tuple[Argv, str]] = {

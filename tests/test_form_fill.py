@@ -154,6 +154,49 @@ def test_batch_with_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         assert _fields(pdf.read_bytes())["postleitzahl"]["/V"]
 
 
+INVALID = ROOT / "fixtures" / "cases" / "invalid"
+LEISTUNG = fixture_file("leistung", "99010022001012-2.3.1.xml")
+
+
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [("duration-exceeded", "CASE-DURATION-EXCEEDED"), ("entry-ban", "CASE-PREREQ-ENTRY-BAN")],
+)
+def test_fill_checks_against_the_leistung_as_case_check(
+    case: str, code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Errors only the Leistung shows: filled before (no Leistung check), refused now."""
+    path = str(INVALID / f"{case}.json")
+    out = tmp_path / "f.pdf"
+    base = ["form", "fill", path, "-o", str(out), "--today", "2026-11-20", "-f", "text"]
+    for extra in ([], ["--leistung", str(LEISTUNG)]):
+        assert main([*base, *extra]) == 1
+        err = capsys.readouterr().err
+        assert f"error [{code}]" in err and "not filled" in err
+        assert not out.exists()
+    assert main([*base, "--no-leistung"]) == 0
+    assert "[CASE-" not in capsys.readouterr().err  # no Leistung, no CASE-FEE/-DOC-* infos
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_fill_with_an_unreadable_leistung_stops(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--leistung is configuration of the run, not a case: one error line, nothing written."""
+    bad = tmp_path / "l.xml"
+    bad.write_bytes(b"<leistung")
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = ["form", "fill", *map(str, CASES[:2]), "-o", str(out), "--leistung", str(bad)]
+    assert main(argv) == 1
+    errors = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("xzufi: error:")]
+    assert len(errors) == 1 and str(bad) in errors[0]
+    assert list(out.iterdir()) == []
+    assert main([*argv[:-2], "--leistung", str(LEISTUNG), "--report", str(LEISTUNG)]) == 2
+    assert list(out.iterdir()) == []
+    capsys.readouterr()
+
+
 def test_inspect_cli_json_and_skeleton(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["form", "inspect", str(FORM), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
