@@ -51,6 +51,17 @@ def test_text_line_format_and_summary() -> None:
     assert "ungültig" in de[2]
 
 
+def test_verbose_names_a_json_path_once() -> None:
+    """Case findings carry their JSON path at the head of the message: -v adds it
+    only where the message does not name it."""
+    loc = Location(file="c.json", json_path="$.unterlagen[0]")
+    named = Finding("CASE-DOC-ENCLOSED", Severity.INFO, "$.unterlagen[0]: enclosed", loc)
+    bare = Finding("FORM-TEXT-ANNEX", Severity.INFO, "field Name continues", loc)
+    lines = render(_report(named, bare), "text", "en", verbose=True).splitlines()
+    assert lines[0] == "c.json: info [CASE-DOC-ENCLOSED] $.unterlagen[0]: enclosed"
+    assert lines[1] == "c.json: info [FORM-TEXT-ANNEX] field Name continues at $.unterlagen[0]"
+
+
 def test_json_round_trip() -> None:
     r = _report(_f("XZ-KEY-001", Severity.ERROR, entry=0, object_id="L1"))
     doc = json.loads(render(r, "json", "de", rules=RULES))

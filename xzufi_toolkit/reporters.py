@@ -104,7 +104,8 @@ def _text(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: boo
     for f in report.findings:
         line = _text_line(f, lang)
         path = f.location.xpath or f.location.json_path
-        if verbose and path:
+        # case findings name their JSON path in the message already: not twice
+        if verbose and path and not f.text(lang).startswith(f"{path}:"):
             line += f" at {path}"
         lines.append(line)
     lines.append(summary(report, lang))
