@@ -92,12 +92,12 @@ def annex_pages(
         y -= step
         if text:
             tj = f"BT /{font_resource} {size:g} Tf 0 g {MARGIN:g} {y:.2f} Td ".encode()
-            ops.append(tj + font.encode(text) + b" Tj ET")
+            ops.append(tj + font.show(text, size) + b" ET")
     pages.append(b"\n".join(ops))
     total = len(pages)
     out = []
     for n, body in enumerate(pages, start=1):
         footer = f"Anlage / Annex {n} / {total}"
         tj = f"BT /{font_resource} 7 Tf 0 g {MARGIN:g} {MARGIN / 2:g} Td ".encode()
-        out.append(body + b"\n" + tj + font.encode(footer) + b" Tj ET")
+        out.append(body + b"\n" + tj + font.show(footer, 7.0) + b" ET")
     return out

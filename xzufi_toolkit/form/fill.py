@@ -7,7 +7,8 @@ text is not wrapped, radio groups get a string /V Acrobat and Chrome ignore.
 
 So values are written here directly on the pypdf objects of a cloned
 template: /V for each field, an appearance stream (/AP /N) per widget drawn
-with the embedded Roboto subset (laid out by :mod:`.layout`), /AS and a name
+with the embedded Roboto subset (shaped by HarfBuzz in :mod:`.fonts`, laid
+out by :mod:`.layout`), /AS and a name
 /V for checkboxes and radio groups, no NeedAppearances. Values are checked
 first (:mod:`.values`); a fill with findings of severity error raises
 :class:`~xzufi_toolkit.errors.ValidationFailedError` and writes nothing.
@@ -239,7 +240,7 @@ class FormFiller:
         x0 = y0 = 0.0
         for x, y, line in plan.lines:
             ops.append(
-                f"{_num(x - x0)} {_num(y - y0)} Td ".encode() + self.font.encode(line) + b" Tj"
+                f"{_num(x - x0)} {_num(y - y0)} Td ".encode() + self.font.show(line, plan.size)
             )
             x0, y0 = x, y
         ops.append(b"ET Q EMC")

@@ -14,6 +14,15 @@ every fill, so a batch of 1,000 forms subsets once.
 
 Glyphs are addressed by glyph id (CIDFontType2, Identity-H); a ToUnicode CMap
 keeps the text extractable and searchable.
+
+Text is shaped with HarfBuzz (``uharfbuzz``) before it is measured or drawn:
+the subset keeps GPOS and GDEF with the features ``kern``, ``mark`` and ``mkmk``,
+so a combining mark sits on the anchor the type designer gave the capital it
+follows (D̂, L̥̄, C̨̆ in DIN 91379) instead of its default place, which is made for
+lower-case letters. GSUB is left out on purpose: without substitutions every
+drawn glyph is the cmap glyph of one code point, so the ToUnicode map gives the
+text back exactly (Roboto's ``ccmp`` would turn j before U+0301 into dotless ȷ,
+which extracts as a different letter).
 """
 
 from __future__ import annotations
@@ -23,14 +32,16 @@ import io
 import json
 import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from xzufi_toolkit.errors import SchemaError
 from xzufi_toolkit.resources import data_file
 
-__all__ = ["FormFont", "build_font", "form_font", "repertoire"]
+__all__ = ["FormFont", "GlyphRun", "ShapedGlyph", "build_font", "form_font", "repertoire"]
 
 # Windows-1252 printable characters, so any value the standard fonts could show shows here too.
 _CP1252 = bytes(b for b in range(0x20, 0x100) if b not in (0x7F, 0x81, 0x8D, 0x8F, 0x90, 0x9D))
@@ -45,6 +56,8 @@ _EXTRA = (
     0x202F,  # no-break spaces
 )
 _LAYOUT = {0x09, 0x0A, 0x0D}  # never drawn: line breaks are layout, tabs become spaces
+_FEATURES = ["kern", "mark", "mkmk"]  # GPOS features kept in the subset and applied
+_SHAPE_CACHE = 8192  # shaped strings kept per font (field values, wrap candidates)
 
 
 def repertoire() -> frozenset[int]:
@@ -84,6 +97,12 @@ class FormFont:
     bbox: tuple[int, int, int, int]
     compressed: bytes = field(repr=False)
     to_unicode: bytes = field(repr=False)
+    units_per_em: int = 1000
+    advances: tuple[int, ...] = field(default=(), repr=False)  # hmtx, in font units
+    _shaper: _Shaper = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_shaper", _Shaper(self))
 
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` (NFC) the font cannot draw, in order, each once."""
@@ -96,17 +115,254 @@ class FormFont:
         return seen
 
     def gids(self, text: str) -> list[int]:
-        """Glyph ids of ``text``; characters the font lacks map to .notdef (0)."""
+        """Glyph ids of ``text`` one per code point, unshaped; lacking ones are .notdef (0)."""
         return [self.cmap.get(ord(ch), 0) for ch in text]
 
     def encode(self, text: str) -> bytes:
-        """``text`` as a PDF hex string of 2-byte glyph ids (Identity-H)."""
-        return b"<" + "".join(f"{g:04X}" for g in self.gids(text)).encode("ascii") + b">"
+        """``text`` as a PDF hex string of 2-byte glyph ids (Identity-H), unshaped."""
+        return _hex(self.gids(text))
+
+    def shape(self, text: str) -> GlyphRun:
+        """``text`` shaped by HarfBuzz: glyphs, advances and offsets in 1/1000 em.
+
+        Cached per string (bounded), so batch fills shape each name once.
+        """
+        return self._shaper.shape(text)
 
     def width(self, text: str, size: float) -> float:
-        """Advance width of ``text`` at ``size`` points (no kerning, like the viewers)."""
-        w = self.widths
-        return sum(w[g] for g in self.gids(text)) * size / 1000.0
+        """Shaped advance width of ``text`` at ``size`` points (kerning, zero-width marks)."""
+        return self.shape(text).width * size / 1000.0
+
+    def show(self, text: str, size: float) -> bytes:
+        """Content-stream operators that draw ``text`` shaped, from the current pen.
+
+        Glyphs go into one ``Tj`` when the run has no kerning and no offsets, as
+        unshaped text would; otherwise ``TJ`` arrays carry the difference between
+        the font's /W width and HarfBuzz's advance and each glyph's x offset, and
+        ``Ts`` (text rise) its y offset, reset to 0 at the end.
+        """
+        return _show(self.shape(text), self.widths, size)
+
+
+@dataclass(frozen=True, slots=True)
+class ShapedGlyph:
+    """One glyph of a shaped run; ``cluster`` is the index of its first code point.
+
+    ``advance``, ``dx`` and ``dy`` are in 1/1000 em: ``advance`` moves the pen,
+    ``dx``/``dy`` place the glyph relative to the pen (a mark on its base's anchor).
+    """
+
+    gid: int
+    cluster: int
+    advance: float
+    dx: float
+    dy: float
+
+
+@dataclass(frozen=True, slots=True)
+class GlyphRun:
+    """The shaped glyphs of one string, in visual (= logical, left-to-right) order."""
+
+    text: str
+    glyphs: tuple[ShapedGlyph, ...]
+
+    @property
+    def width(self) -> float:
+        """Sum of the advances in 1/1000 em."""
+        return sum(g.advance for g in self.glyphs)
+
+    @property
+    def plain(self) -> bool:
+        """True when the glyphs need no positioning beyond their /W widths."""
+        return all(g.dx == 0 and g.dy == 0 for g in self.glyphs)
+
+
+class _Shaper:
+    """The HarfBuzz font (made on first use, one per process) and the bounded cache."""
+
+    def __init__(self, font: FormFont) -> None:
+        self._font = font
+        self._hb: Any = None
+        self._cache: OrderedDict[str, GlyphRun] = OrderedDict()
+        self._scale = 1000.0 / font.units_per_em
+
+    def __getstate__(self) -> dict[str, Any]:  # HarfBuzz objects do not pickle
+        return {"_font": self._font, "_scale": self._scale}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._font, self._scale = state["_font"], state["_scale"]
+        self._hb, self._cache = None, OrderedDict()
+
+    def shape(self, text: str) -> GlyphRun:
+        run = self._cache.get(text)
+        if run is not None:
+            self._cache.move_to_end(text)
+            return run
+        run = self._shape(text)
+        self._cache[text] = run
+        while len(self._cache) > _SHAPE_CACHE:
+            self._cache.popitem(last=False)
+        return run
+
+    def _shape(self, text: str) -> GlyphRun:
+        import uharfbuzz as hb
+
+        font = self._font
+        if self._hb is None:
+            self._hb = hb.Font(hb.Face(hb.Blob(font.ttf)))
+        if not text:
+            return GlyphRun(text, ())
+        buf = hb.Buffer()
+        buf.add_codepoints([ord(ch) for ch in text])
+        buf.guess_segment_properties()
+        hb.shape(self._hb, buf, {tag: True for tag in _FEATURES})
+        k, widths, raw = self._scale, font.widths, font.advances
+        glyphs = []
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
+            gid = info.codepoint
+            # /W width plus what shaping changed (kerning, zeroed marks), so an
+            # unkerned glyph advances by exactly its /W width and needs no TJ number
+            advance = widths[gid] + round((pos.x_advance - raw[gid]) * k, 3)
+            glyphs.append(
+                ShapedGlyph(
+                    gid,
+                    info.cluster,
+                    advance,
+                    round(pos.x_offset * k, 3),
+                    round(pos.y_offset * k, 3),
+                )
+            )
+        return GlyphRun(text, tuple(glyphs))
+
+
+def _hex(gids: Iterable[int]) -> bytes:
+    return b"<" + "".join(f"{g:04X}" for g in gids).encode("ascii") + b">"
+
+
+def _num(v: float) -> str:
+    text = f"{v:.3f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def _show(run: GlyphRun, widths: tuple[int, ...], size: float) -> bytes:
+    if run.plain and all(g.advance == widths[g.gid] for g in run.glyphs):
+        return _hex(g.gid for g in run.glyphs) + b" Tj"
+    out = _TextOps(widths, size)
+    pen = 0.0
+    for start, stop, clusters in _words(run):
+        if not any(g.dx or g.dy for cluster in clusters for g in cluster):
+            for cluster in clusters:
+                pen = out.cluster(cluster, pen)
+            continue
+        # A word with marks placed by GPOS: one marked-content span whose
+        # ActualText is the word (and the spaces after it). Viewers order the
+        # show operators of a line by position and baseline, so a raised mark
+        # would otherwise come out after the letters to its right (pdfium) or
+        # split the word (poppler); inside the span they are read as typed.
+        out.move_to(pen)
+        out.flush()
+        out.ops.append(b"/Span <</ActualText " + _utf16(run.text[start:stop]) + b">> BDC")
+        for cluster in clusters:
+            pen = out.cluster(cluster, pen)
+            if out.rise:
+                out.move_to(pen)
+        out.move_to(pen)
+        out.flush()
+        out.set_rise(0.0)
+        out.ops.append(b"EMC")
+    out.flush()
+    out.set_rise(0.0)
+    return b" ".join(out.ops)
+
+
+class _TextOps:
+    """Text-showing operators for glyphs at absolute positions (1/1000 em from the start)."""
+
+    def __init__(self, widths: tuple[int, ...], size: float) -> None:
+        self.widths = widths
+        self.size = size
+        self.ops: list[bytes] = []
+        self.items: list[bytes] = []  # the current TJ array
+        self.gids: list[int] = []  # glyphs not yet written into ``items``
+        self.rise = 0.0  # current text rise in 1/1000 em
+        self.cur = 0.0  # where the viewer's pen is
+
+    def move_to(self, x: float) -> None:
+        move = round(self.cur - x, 3)  # TJ numbers move the pen left
+        if move:
+            self._close_gids()
+            self.items.append(_num(move).encode())
+            self.cur -= move
+
+    def flush(self) -> None:
+        """Write the pending TJ array (a plain ``Tj`` when it holds glyphs only)."""
+        self._close_gids()
+        if len(self.items) == 1:
+            self.ops.append(self.items[0] + b" Tj")
+        elif self.items:
+            self.ops.append(b"[" + b" ".join(self.items) + b"] TJ")
+        self.items.clear()
+
+    def set_rise(self, dy: float) -> None:
+        if dy != self.rise:
+            self.flush()
+            self.rise = dy
+            self.ops.append(f"{_num(dy * self.size / 1000.0)} Ts".encode())
+
+    def draw(self, gid: int, x: float, dy: float) -> None:
+        self.set_rise(dy)
+        self.move_to(x)
+        self.gids.append(gid)
+        self.cur += self.widths[gid]
+
+    def cluster(self, cluster: list[ShapedGlyph], pen: float) -> float:
+        """Draw a base glyph and its marks from ``pen``; returns the pen after them."""
+        base, marks = cluster[0], cluster[1:]
+        self.draw(base.gid, pen + base.dx, base.dy)
+        end = pen + sum(g.advance for g in cluster)
+        for g in sorted(marks, key=lambda g: g.dx):  # left to right
+            if g.dy != self.rise:
+                self.move_to(end)  # each show operator ends where the next one starts
+            self.draw(g.gid, pen + base.advance + g.dx, g.dy)
+        return end
+
+    def _close_gids(self) -> None:
+        if self.gids:
+            self.items.append(_hex(self.gids))
+            self.gids.clear()
+
+
+def _words(run: GlyphRun) -> Iterator[tuple[int, int, list[list[ShapedGlyph]]]]:
+    """Clusters grouped into words with the spaces after them, with their text slice."""
+    words: list[tuple[int, int, list[list[ShapedGlyph]]]] = []
+    after_space = False
+    for start, stop, cluster in _clusters(run):
+        space = run.text[start:stop].isspace()
+        if words and (space or not after_space):
+            first, _, clusters = words[-1]
+            words[-1] = (first, stop, [*clusters, cluster])
+        else:
+            words.append((start, stop, [cluster]))
+        after_space = space
+    return iter(words)
+
+
+def _clusters(run: GlyphRun) -> Iterator[tuple[int, int, list[ShapedGlyph]]]:
+    """Runs of glyphs of one cluster, with the slice of the text they draw."""
+    glyphs = run.glyphs
+    i = 0
+    while i < len(glyphs):
+        j = i + 1
+        while j < len(glyphs) and glyphs[j].cluster == glyphs[i].cluster:
+            j += 1
+        stop = glyphs[j].cluster if j < len(glyphs) else len(run.text)
+        yield glyphs[i].cluster, stop, list(glyphs[i:j])
+        i = j
+
+
+def _utf16(text: str) -> bytes:
+    """A PDF text string in UTF-16BE with byte order mark, as a hex string."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
 def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
@@ -124,12 +380,12 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
             file=str(font_roboto.Roboto),
             hint="reinstall font-roboto",
         ) from None
-    for tag in ("GSUB", "GPOS", "GDEF", "DSIG"):  # not used by PDF viewers; skip decoding them
+    for tag in ("GSUB", "DSIG"):  # no substitutions (see the module docstring); no signature
         if tag in font:
             del font[tag]
     opts = subset.Options()
     opts.hinting = False
-    opts.layout_features = []
+    opts.layout_features = list(_FEATURES)
     opts.notdef_outline = True
     opts.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright and licence notices
     opts.glyph_names = False
@@ -146,6 +402,7 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
     cmap = {cp: gid_of[name] for cp, name in font.getBestCmap().items()}
     hmtx = font["hmtx"]
     widths = tuple(round(hmtx[name][0] * scale) for name in order)
+    advances = tuple(hmtx[name][0] for name in order)
     head, os2 = font["head"], font["OS/2"]
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(ttf).digest()[:6])
     return FormFont(
@@ -164,6 +421,8 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
         ),
         compressed=zlib.compress(ttf, 6),
         to_unicode=zlib.compress(_to_unicode_cmap(cmap), 6),
+        units_per_em=font["head"].unitsPerEm,
+        advances=advances,
     )
 
 

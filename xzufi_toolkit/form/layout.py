@@ -2,8 +2,11 @@
 
 Viewers do not wrap or shrink text for us once NeedAppearances is gone (and
 pypdf wraps only auto-sized fields), so the appearance of each field is laid
-out here with the embedded font's advance widths. The same plan is used to
-validate (does it fit?) and to draw, so what validation accepts is what shows.
+out here with the embedded font's shaped advance widths (HarfBuzz, see
+:mod:`.fonts`: kerning, zero-width marks). The same plan is used to validate
+(does it fit?) and to draw, so what validation accepts is what shows. A letter
+and the combining marks after it (a cluster, e.g. D̂) never part: a comb cell
+holds one cluster and a word too long for a line breaks between clusters.
 
 Hand-written on purpose: greedy word wrapping with the font metrics; no
 maintained library lays out text for PDF widget appearance streams.
@@ -11,11 +14,21 @@ maintained library lays out text for PDF widget appearance streams.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from xzufi_toolkit.form.fonts import FormFont
 
-__all__ = ["MIN_SIZE", "PAD", "TextPlan", "plan_comb", "plan_line", "plan_multiline", "wrap"]
+__all__ = [
+    "MIN_SIZE",
+    "PAD",
+    "TextPlan",
+    "clusters",
+    "plan_comb",
+    "plan_line",
+    "plan_multiline",
+    "wrap",
+]
 
 PAD = 2.0  # inner padding in points, as Acrobat uses for bordered fields
 MIN_SIZE = 6.0  # smaller text is not legible on a printed form
@@ -29,6 +42,21 @@ class TextPlan:
     size: float
     lines: tuple[tuple[float, float, str], ...]
     fits: bool
+
+
+def clusters(text: str) -> list[str]:
+    """``text`` split before every character that is not a combining mark.
+
+    A mark (general category M) stays with the letter before it, as HarfBuzz
+    clusters it; a leading mark forms a cluster of its own.
+    """
+    out: list[str] = []
+    for ch in text:
+        if out and unicodedata.category(ch).startswith("M"):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
 
 
 def _baseline_single(font: FormFont, size: float, height: float) -> float:
@@ -68,18 +96,19 @@ def plan_line(
 def plan_comb(
     font: FormFont, text: str, *, cells: int, width: float, height: float, size: float | None
 ) -> TextPlan:
-    """One character per cell, centred in it (comb fields, e.g. the postcode)."""
+    """One cluster (letter and its marks) per cell, centred in it (e.g. the postcode)."""
     size = size or _auto_size(font, height)
     cell = width / cells
     y = _baseline_single(font, size, height)
+    parts = clusters(text)
     lines = tuple(
-        (i * cell + (cell - font.width(ch, size)) / 2.0, y, ch) for i, ch in enumerate(text)
+        (i * cell + (cell - font.width(part, size)) / 2.0, y, part) for i, part in enumerate(parts)
     )
-    return TextPlan(size, lines, len(text) <= cells)
+    return TextPlan(size, lines, len(parts) <= cells)
 
 
 def wrap(font: FormFont, text: str, size: float, avail: float) -> list[str]:
-    """Greedy word wrap by advance width; words longer than a line break by character."""
+    """Greedy word wrap by shaped width; words longer than a line break between clusters."""
     out: list[str] = []
     for para in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = ""
@@ -92,12 +121,14 @@ def wrap(font: FormFont, text: str, size: float, avail: float) -> list[str]:
             if line:
                 out.append(line)
             line = ""
-            while font.width(word, size) > avail and len(word) > 1:
-                cut = len(word) - 1
-                while cut > 1 and font.width(word[:cut], size) > avail:
+            parts = clusters(word)
+            while font.width(word, size) > avail and len(parts) > 1:
+                cut = len(parts) - 1
+                while cut > 1 and font.width("".join(parts[:cut]), size) > avail:
                     cut -= 1
-                out.append(word[:cut])
-                word = word[cut:]
+                out.append("".join(parts[:cut]))
+                parts = parts[cut:]
+                word = "".join(parts)
             line = word
         out.append(line)
     return out

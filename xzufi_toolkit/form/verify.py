@@ -2,10 +2,10 @@
 
 The reference draws each expected text independently (reportlab, with its own
 TrueType embedding of the same glyph outlines) at the size and place the
-layout chose, as page content. Rendering both PDFs in the same engine and
-comparing the field regions pixel by pixel catches a missing glyph, a wrong
-letter or a lost accent; reading /V back cannot (pdfium once drew "Wi niewski"
-while /V said "Wiśniewski").
+layout chose, glyph by glyph where HarfBuzz placed it, as page content.
+Rendering both PDFs in the same engine and comparing the field regions pixel
+by pixel catches a missing glyph, a wrong letter or a lost accent; reading /V
+back cannot (pdfium once drew "Wi niewski" while /V said "Wiśniewski").
 
 Needs reportlab (the ``test`` extra); everything else ships with the package.
 """
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.errors import UsageError
+from xzufi_toolkit.form.fonts import FormFont
 from xzufi_toolkit.form.render import GrayImage
 from xzufi_toolkit.form.values import FieldValue, plan_field
 
@@ -60,10 +62,66 @@ def reference_pdf(filler: FormFiller, texts: Mapping[str, str]) -> bytes:
             plan = plan_field(filler.font, info, text)
             c.setFont(face, plan.size)
             for x, y, line in plan.lines:
-                c.drawString(info.rect[0] + x, info.rect[1] + y, line)
+                _draw_shaped(c, face, filler.font, (info.rect[0] + x, info.rect[1] + y), line)
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def _draw_shaped(c: Any, face: str, font: FormFont, at: tuple[float, float], line: str) -> None:
+    """The shaped run as one text object of reportlab's own glyph codes.
+
+    The positions are HarfBuzz's, as in the layout; the glyphs are looked up by
+    code point in reportlab's embedding of the outlines (its own subsets and
+    widths), so a wrong or missing glyph in our stream still shows. One ``TJ``
+    per baseline, as a viewer draws our show operators.
+    """
+    from reportlab.pdfbase import pdfmetrics
+
+    rl_font = pdfmetrics.getFont(face)
+    size = c._fontsize
+    char_of = _chars(font)
+    ops = [f"BT 1 0 0 1 {at[0]:.4f} {at[1]:.4f} Tm"]
+    items: list[str] = []
+    subset, rise, pen, cur = -1, 0.0, 0.0, 0.0
+
+    def flush() -> None:
+        if items:
+            ops.append("[" + " ".join(items) + "] TJ")
+            items.clear()
+
+    for g in font.shape(line).glyphs:
+        ch = char_of.get(g.gid)
+        if ch is None:
+            pen += g.advance
+            continue
+        ((sub, data),) = rl_font.splitString(ch, c._doc)
+        if sub != subset:
+            flush()
+            ops.append(f"{rl_font.getSubsetInternalName(sub, c._doc)} {size:.4f} Tf")
+            subset = sub
+        if g.dy != rise:
+            flush()
+            rise = g.dy
+            ops.append(f"{rise * size / 1000.0:.4f} Ts")
+        x = pen + g.dx
+        if abs(cur - x) > 0.0005:
+            items.append(f"{cur - x:.4f}")
+        items.append("<" + data.hex() + ">")
+        cur = x + rl_font.stringWidth(ch, 1000.0)
+        pen += g.advance
+    flush()
+    ops.append("0 Ts ET")
+    c.addLiteral(" ".join(ops))
+
+
+@cache
+def _chars(font: FormFont) -> dict[int, str]:
+    """Glyph id -> the lowest code point drawn with it (as the ToUnicode map says)."""
+    out: dict[int, str] = {}
+    for cp, gid in sorted(font.cmap.items()):
+        out.setdefault(gid, chr(cp))
+    return out
 
 
 def field_region(
