@@ -213,6 +213,33 @@ def test_read_reports_rule_findings_of_the_carried_case(
     assert not out.exists()
 
 
+def test_read_keep_invalid_writes_the_case_of_a_received_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The receiving authority must be able to process what arrived: with
+    --keep-invalid the case is written despite case-rule errors (exit stays 1);
+    a message that is not schema-valid still gives nothing."""
+    msg = tmp_path / "msg.xml"
+    assert main(["message", "build", ADULT, "-o", str(msg), *TODAY]) == 0
+    out = tmp_path / "case.json"
+    argv = ["message", "read", str(msg), "-o", str(out), "--today", "2026-11-01", "-f", "json"]
+    capsys.readouterr()
+    assert main([*argv, "--keep-invalid"]) == 1
+    assert "CASE-DATE-FUTURE" in _codes(_json_report(capsys))
+    assert main(["message", "read", str(msg), "-o", str(tmp_path / "ok.json"), *TODAY]) == 0
+    assert out.read_bytes() == (tmp_path / "ok.json").read_bytes()
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(
+        b'<aufenthalt.antrag.0100 xmlns="urn:xzufi-toolkit:schemas:aufenthalt:1.0"/>'
+    )
+    capsys.readouterr()
+    assert (
+        main(["message", "read", str(broken), "-o", str(tmp_path / "b.json"), "--keep-invalid"])
+        == 1
+    )
+    assert not (tmp_path / "b.json").exists()
+
+
 def test_bare_group_commands_print_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["case"]) == 2
     assert main(["message"]) == 2

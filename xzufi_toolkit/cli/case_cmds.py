@@ -141,12 +141,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="message XML → case JSON (XSD-validated, then checked)",
         description=(
             "Read an aufenthalt.antrag.0100 message: namespace, XSD, mapping, then the case "
-            "rules. The case JSON is written only when there is no error."
+            "rules. The case JSON is written only when there is no error (see --keep-invalid)."
         ),
     )
     read.add_argument("message", metavar="MSG.xml", help="message file, or '-'")
     read.add_argument(
         "-o", "--output", required=True, metavar="CASE.json", help="case file, or '-'"
+    )
+    read.add_argument(
+        "--keep-invalid",
+        action="store_true",
+        help="write the case JSON even when the case rules find errors, so a received "
+        "application can be processed (an unreadable or schema-invalid message still "
+        "writes nothing; the exit code stays 1)",
     )
     _common(read)
     add_report_options(read, report_flag="--report")
@@ -368,7 +375,7 @@ def run_read(args: argparse.Namespace) -> int:
         file=name,
         show_values=args.show_values,
     )
-    if report.valid:
+    if report.valid or args.keep_invalid:
         write_output(args.output, dump_case(message.case), args.message)
     code = _emit(report, args)
     return code if report.valid else 1
