@@ -233,8 +233,11 @@ def test_the_subset_keeps_positioning_but_no_substitution() -> None:
     from fontTools.ttLib import TTFont
 
     font = form_font()
-    tt = TTFont(io.BytesIO(font.ttf))
+    tt = TTFont(io.BytesIO(font.shaping_ttf))
     assert "GSUB" not in tt and "GDEF" in tt
+    embedded = TTFont(io.BytesIO(font.ttf))  # what the PDF carries: no layout tables
+    assert not {"GSUB", "GPOS", "GDEF"} & set(embedded.keys())
+    assert embedded.getGlyphOrder() == tt.getGlyphOrder()
     gpos = tt["GPOS"].table
     assert {r.FeatureTag for r in gpos.FeatureList.FeatureRecord} == {"kern", "mark", "mkmk"}
     order = tt.getGlyphOrder()

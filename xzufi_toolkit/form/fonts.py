@@ -36,6 +36,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from xzufi_toolkit.errors import SchemaError
@@ -99,6 +100,7 @@ class FormFont:
     to_unicode: bytes = field(repr=False)
     units_per_em: int = 1000
     advances: tuple[int, ...] = field(default=(), repr=False)  # hmtx, in font units
+    shaping_ttf: bytes = field(default=b"", repr=False)  # ``ttf`` with GPOS/GDEF, for HarfBuzz
     _shaper: _Shaper = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -209,7 +211,7 @@ class _Shaper:
 
         font = self._font
         if self._hb is None:
-            self._hb = hb.Font(hb.Face(hb.Blob(font.ttf)))
+            self._hb = hb.Font(hb.Face(hb.Blob(font.shaping_ttf or font.ttf)))
         if not text:
             return GlyphRun(text, ())
         buf = hb.Buffer()
@@ -373,13 +375,14 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
 
     wanted = frozenset(repertoire() if codepoints is None else codepoints)
     try:
-        font = TTFont(font_roboto.Roboto, lazy=False)
+        data = Path(font_roboto.Roboto).read_bytes()
     except OSError as exc:
         raise SchemaError(
             f"the form font is unreadable: {exc.strerror}",
             file=str(font_roboto.Roboto),
             hint="reinstall font-roboto",
         ) from None
+    font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False)  # GSUB is dropped unread
     for tag in ("GSUB", "DSIG"):  # no substitutions (see the module docstring); no signature
         if tag in font:
             del font[tag]
@@ -389,9 +392,25 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
     opts.notdef_outline = True
     opts.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep copyright and licence notices
     opts.glyph_names = False
+    # fontTools prunes 'name' by walking every layout table for name references
+    # (a third of the subset time with GPOS); kern/mark/mkmk have none, so the
+    # records are filtered here as its options would (Unicode, English, these IDs)
+    names = font["name"]
+    del font["name"]
     sub = subset.Subsetter(opts)
     sub.populate(unicodes=sorted(wanted))
     sub.subset(font)
+    names.names = [
+        n
+        for n in names.names
+        if n.nameID in opts.name_IDs and n.isUnicode() and n.langID in opts.name_languages
+    ]
+    font["name"] = names
+    buf = io.BytesIO()
+    font.save(buf)
+    shaping_ttf = buf.getvalue()
+    for tag in ("GPOS", "GDEF"):  # viewers draw glyphs by id and never read them
+        del font[tag]
     buf = io.BytesIO()
     font.save(buf)
     ttf = buf.getvalue()
@@ -423,6 +442,7 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
         to_unicode=zlib.compress(_to_unicode_cmap(cmap), 6),
         units_per_em=font["head"].unitsPerEm,
         advances=advances,
+        shaping_ttf=shaping_ttf,
     )
 
 
