@@ -384,3 +384,22 @@ def test_a_font_survives_pickling_for_worker_processes() -> None:
     font.shape("D\u0302")
     copy = pickle.loads(pickle.dumps(font))
     assert copy.shape("D\u0302") == font.shape("D\u0302")
+
+
+@pytest.mark.render
+def test_annex_pages_carry_shaped_names(filler: FormFiller, tmp_path: Path) -> None:
+    """A name too long for its box goes to the annex, drawn with the same shaped text."""
+    words = [f"Qx{s}zy" for s in sequences()[:16]]
+    name = " ".join(words)
+    assert len(name) <= filler.info.by_name["familienname"].max_len
+    pdf, findings = filler.fill_report({"familienname": name})
+    assert [f.code for f in findings] == ["FORM-TEXT-ANNEX"]
+    annex_page = filler.info.pages + 1
+    for engine, text in (
+        ("poppler", _pdftotext(pdf, tmp_path)),
+        ("pdfium", _pdfium_text(pdf)),
+    ):
+        got = [w for w in _words(text) if w.startswith("Qx")]
+        assert got == words, engine
+    page = render_pdfium(pdf, annex_page, dpi=72)
+    assert page.ink() > 500  # the annex page is drawn, not only extractable
