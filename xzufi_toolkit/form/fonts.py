@@ -85,7 +85,10 @@ class FormFont:
     """A subset TrueType font ready to be embedded in a PDF.
 
     ``cmap`` maps code points to glyph ids of the subset; ``widths`` are the
-    advance widths of each glyph in 1/1000 em; metrics are in 1/1000 em too.
+    advance widths of each glyph in 1/1000 em (the PDF's /W); metrics are in
+    1/1000 em too. ``ttf`` is what the PDF embeds; ``shaping_ttf`` is the same
+    subset with GPOS and GDEF, which HarfBuzz reads (``advances`` are its hmtx
+    widths in font units).
     """
 
     base_name: str

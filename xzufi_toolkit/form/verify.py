@@ -60,15 +60,17 @@ def reference_pdf(filler: FormFiller, texts: Mapping[str, str]) -> bytes:
             if info.page != page:
                 continue
             plan = plan_field(filler.font, info, text)
-            c.setFont(face, plan.size)
             for x, y, line in plan.lines:
-                _draw_shaped(c, face, filler.font, (info.rect[0] + x, info.rect[1] + y), line)
+                at = (info.rect[0] + x, info.rect[1] + y)
+                _draw_shaped(c, filler.font, line, face=face, size=plan.size, at=at)
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
-def _draw_shaped(c: Any, face: str, font: FormFont, at: tuple[float, float], line: str) -> None:
+def _draw_shaped(
+    c: Any, font: FormFont, line: str, *, face: str, size: float, at: tuple[float, float]
+) -> None:
     """The shaped run as one text object of reportlab's own glyph codes.
 
     The positions are HarfBuzz's, as in the layout; the glyphs are looked up by
@@ -79,7 +81,7 @@ def _draw_shaped(c: Any, face: str, font: FormFont, at: tuple[float, float], lin
     from reportlab.pdfbase import pdfmetrics
 
     rl_font = pdfmetrics.getFont(face)
-    size = c._fontsize
+    doc = c._doc  # reportlab's TTFont.splitString wants the canvas's document; no accessor
     char_of = _chars(font)
     ops = [f"BT 1 0 0 1 {at[0]:.4f} {at[1]:.4f} Tm"]
     items: list[str] = []
@@ -95,10 +97,10 @@ def _draw_shaped(c: Any, face: str, font: FormFont, at: tuple[float, float], lin
         if ch is None:
             pen += g.advance
             continue
-        ((sub, data),) = rl_font.splitString(ch, c._doc)
+        ((sub, data),) = rl_font.splitString(ch, doc)
         if sub != subset:
             flush()
-            ops.append(f"{rl_font.getSubsetInternalName(sub, c._doc)} {size:.4f} Tf")
+            ops.append(f"{rl_font.getSubsetInternalName(sub, doc)} {size:.4f} Tf")
             subset = sub
         if g.dy != rise:
             flush()
