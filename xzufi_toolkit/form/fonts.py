@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 import unicodedata
 import zlib
 from collections import OrderedDict
@@ -183,31 +184,37 @@ class GlyphRun:
 
 
 class _Shaper:
-    """The HarfBuzz font (made on first use, one per process) and the bounded cache."""
+    """The HarfBuzz font (made on first use, one per process) and the bounded cache.
+
+    A lock keeps the cache consistent when fills run in threads; HarfBuzz fonts
+    may be shared between threads.
+    """
 
     def __init__(self, font: FormFont) -> None:
         self._font = font
         self._hb: Any = None
         self._cache: OrderedDict[str, GlyphRun] = OrderedDict()
+        self._lock = threading.Lock()
         self._scale = 1000.0 / font.units_per_em
 
-    def __getstate__(self) -> dict[str, Any]:  # HarfBuzz objects do not pickle
+    def __getstate__(self) -> dict[str, Any]:  # HarfBuzz objects and locks do not pickle
         return {"_font": self._font, "_scale": self._scale}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._font, self._scale = state["_font"], state["_scale"]
-        self._hb, self._cache = None, OrderedDict()
+        self._hb, self._cache, self._lock = None, OrderedDict(), threading.Lock()
 
     def shape(self, text: str) -> GlyphRun:
-        run = self._cache.get(text)
-        if run is not None:
-            self._cache.move_to_end(text)
+        with self._lock:
+            run = self._cache.get(text)
+            if run is not None:
+                self._cache.move_to_end(text)
+                return run
+            run = self._shape(text)
+            self._cache[text] = run
+            while len(self._cache) > _SHAPE_CACHE:
+                self._cache.popitem(last=False)
             return run
-        run = self._shape(text)
-        self._cache[text] = run
-        while len(self._cache) > _SHAPE_CACHE:
-            self._cache.popitem(last=False)
-        return run
 
     def _shape(self, text: str) -> GlyphRun:
         import uharfbuzz as hb
