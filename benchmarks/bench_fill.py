@@ -44,14 +44,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from xzufi_toolkit.form import FormFiller
+from xzufi_toolkit.form.mapping import apply_mapping, load_mapping
+from xzufi_toolkit.form.render import GrayImage, render_pdfium, render_poppler
+from xzufi_toolkit.form.verify import expected_texts, field_region, reference_pdf
+from xzufi_toolkit.resources import fixture_file, form_file
 
-from xzufi_toolkit.form import FormFiller  # noqa: E402 - after the path set-up
-from xzufi_toolkit.form.mapping import apply_mapping, load_mapping  # noqa: E402
-from xzufi_toolkit.form.render import GrayImage, render_pdfium, render_poppler  # noqa: E402
-from xzufi_toolkit.form.verify import expected_texts, field_region, reference_pdf  # noqa: E402
-from xzufi_toolkit.resources import fixture_file, form_file  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FORM = form_file("aufenthalt-25-4-2.pdf")
 MAPPING = form_file("aufenthalt-25-4-2.mapping.json")
