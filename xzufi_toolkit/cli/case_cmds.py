@@ -15,7 +15,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from xzufi_toolkit.cli.common import iso_date, print_help
+from xzufi_toolkit.cli.common import iso_date, leistung_from_args, leistung_options, print_help
 from xzufi_toolkit.cli.report_options import (
     add_report_options,
     check_report_file,
@@ -28,9 +28,8 @@ from xzufi_toolkit.findings import Report
 if TYPE_CHECKING:
     from xzufi_toolkit.case.model import Case
     from xzufi_toolkit.message import Participant, SummaryDocument
-    from xzufi_toolkit.model import Leistung
 
-__all__ = ["leistung_from_args", "leistung_options", "register"]
+__all__ = ["register"]
 
 
 def _datetime(text: str) -> dt.datetime:
@@ -54,19 +53,6 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--show-values",
         action="store_true",
         help="put case values into messages (personal data: keep such reports private)",
-    )
-
-
-def leistung_options(p: argparse.ArgumentParser) -> None:
-    """``--leistung FILE | --no-leistung`` (case check, message build, form fill)."""
-    group = p.add_mutually_exclusive_group()
-    group.add_argument(
-        "--leistung",
-        metavar="FILE",
-        help="XZuFi Leistung to check against (default: the bundled 99010022001012)",
-    )
-    group.add_argument(
-        "--no-leistung", action="store_true", help="check the case alone, not against a Leistung"
     )
 
 
@@ -159,15 +145,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_report_options(read, report_flag="--report")
     read.set_defaults(handler=run_read)
     msg.set_defaults(handler=lambda _a: print_help(msg))
-
-
-def leistung_from_args(args: argparse.Namespace) -> Leistung | None:
-    """The Leistung ``leistung_options`` select: the bundled one, a file's, or none."""
-    from xzufi_toolkit.case.leistung import load_leistung
-
-    if getattr(args, "no_leistung", False):
-        return None
-    return load_leistung(args.leistung)
 
 
 def _check(args: argparse.Namespace, path: str) -> tuple[Case | None, Report]:

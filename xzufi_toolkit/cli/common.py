@@ -8,11 +8,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from xzufi_toolkit.errors import UsageError
 
-__all__ = ["Parser", "iso_date", "print_help", "read_input", "require_mapping", "write_output"]
+if TYPE_CHECKING:
+    from xzufi_toolkit.model import Leistung
+
+__all__ = [
+    "Parser",
+    "iso_date",
+    "leistung_from_args",
+    "leistung_options",
+    "print_help",
+    "read_input",
+    "require_mapping",
+    "write_output",
+]
 
 
 class Parser(argparse.ArgumentParser):
@@ -63,3 +75,25 @@ def write_output(path: str, data: bytes, *inputs: str) -> None:
         return
     ensure_not_input(path, *inputs)
     write_bytes_atomic(path, data)
+
+
+def leistung_options(p: argparse.ArgumentParser) -> None:
+    """``--leistung FILE | --no-leistung`` (case check, message build, form fill)."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--leistung",
+        metavar="FILE",
+        help="XZuFi Leistung to check against (default: the bundled 99010022001012)",
+    )
+    group.add_argument(
+        "--no-leistung", action="store_true", help="check the case alone, not against a Leistung"
+    )
+
+
+def leistung_from_args(args: argparse.Namespace) -> Leistung | None:
+    """The Leistung ``leistung_options`` select: the bundled one, a file's, or none."""
+    from xzufi_toolkit.case.leistung import load_leistung
+
+    if getattr(args, "no_leistung", False):
+        return None
+    return load_leistung(args.leistung)

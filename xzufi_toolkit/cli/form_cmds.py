@@ -17,8 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from xzufi_toolkit.cli.case_cmds import leistung_options
-from xzufi_toolkit.cli.common import iso_date, print_help, read_input, require_mapping, write_output
+from xzufi_toolkit.cli.common import (
+    iso_date,
+    leistung_from_args,
+    leistung_options,
+    print_help,
+    read_input,
+    require_mapping,
+    write_output,
+)
 from xzufi_toolkit.cli.report_options import (
     add_report_options,
     check_report_file,
@@ -162,8 +169,6 @@ def fill_one(
 
 
 def _fill(args: argparse.Namespace) -> int:
-    from xzufi_toolkit.cli.case_cmds import leistung_from_args
-
     today = args.today or dt.date.today()
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
