@@ -17,8 +17,8 @@ import time
 import unicodedata
 from collections.abc import Callable
 
-from xzufi_toolkit import din91379
-from xzufi_toolkit.resources import data_file
+from xzufi_toolkit.io.resources import data_file
+from xzufi_toolkit.reference import din91379
 
 TABLE = json.loads(data_file("din91379.json").read_text(encoding="utf-8"))
 GROUPS_A = ("bll", "bnlreq")

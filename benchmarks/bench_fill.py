@@ -48,7 +48,7 @@ from xzufi_toolkit.form import FormFiller
 from xzufi_toolkit.form.mapping import apply_mapping, load_mapping
 from xzufi_toolkit.form.render import GrayImage, render_pdfium, render_poppler
 from xzufi_toolkit.form.verify import expected_texts, field_region, reference_pdf
-from xzufi_toolkit.resources import fixture_file, form_file
+from xzufi_toolkit.io.resources import fixture_file, form_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import xmlschema
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import XzufiError
-from xzufi_toolkit.resources import fixture_file
+from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.resources import fixture_file
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = b'xmlns="http://xoev.de/schemata/xzufi/2_3_1"'

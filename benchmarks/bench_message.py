@@ -24,13 +24,13 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.case import read_case_file
+from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.resources import fixture_file, schema_file
 from xzufi_toolkit.message import Message, MessageHeader, build_message, read_message
 from xzufi_toolkit.message.read import message_from_tree
 from xzufi_toolkit.message.schema import XSD_PATH, message_schema
 from xzufi_toolkit.message.write import message_tree
-from xzufi_toolkit.resources import fixture_file, schema_file
 
 NAMES = ("adult-employed", "minor", "sgb2-exempt", "regulated-profession")
 

@@ -46,7 +46,7 @@ def child_write_ours(n: int, path: Path) -> int:
 def child_write_peer(n: int, path: Path) -> int:
     from lxml import etree
 
-    from xzufi_toolkit import xmlsafe
+    from xzufi_toolkit.io import xmlsafe
     from xzufi_toolkit.xzufi import default_path
 
     leistung = xmlsafe.parse_file(default_path()).getroot()

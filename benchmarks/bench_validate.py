@@ -30,7 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.validate.api import Options, validate_paths
 from xzufi_toolkit.validate.config import RuleConfig
 from xzufi_toolkit.validate.registry import RULES

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from xzufi_toolkit.atomicio import write_text_atomic
+from xzufi_toolkit.io.atomicio import write_text_atomic
 from xzufi_toolkit.validate.registry import rules_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from xzufi_toolkit.atomicio import write_text_atomic
-from xzufi_toolkit.codelists import build_from_sources
 from xzufi_toolkit.errors import XzufiError
+from xzufi_toolkit.io.atomicio import write_text_atomic
+from xzufi_toolkit.reference.codelists import build_from_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "scripts" / "codelist-sources"

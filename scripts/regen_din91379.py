@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from xzufi_toolkit.atomicio import write_text_atomic
-from xzufi_toolkit.din91379 import TABLE_FILE, derive_table, dump_table
 from xzufi_toolkit.errors import XzufiError
+from xzufi_toolkit.io.atomicio import write_text_atomic
+from xzufi_toolkit.reference.din91379 import TABLE_FILE, derive_table, dump_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "reference" / "din91379" / "latinchars.xml"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
+from xzufi_toolkit.io import xmlsafe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -13,8 +13,8 @@ from xzufi_toolkit.bundle import verify_bundle
 from xzufi_toolkit.bundle.layout import metadata_findings
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.message.read import read_message
-from xzufi_toolkit.resources import fixture_file
 
 TODAY = "2026-11-02"
 

@@ -15,7 +15,7 @@ from xzufi_toolkit.case.leistung import load_leistung
 from xzufi_toolkit.case.validate import is_valid_case, require_valid_case, validate_case
 from xzufi_toolkit.errors import InputError, ValidationFailedError
 from xzufi_toolkit.findings import Severity
-from xzufi_toolkit.resources import fixture_file
+from xzufi_toolkit.io.resources import fixture_file
 
 INVALID = Path(__file__).resolve().parent.parent / "fixtures" / "cases" / "invalid"
 CASES = sorted(p for p in INVALID.glob("*.json") if not p.name.endswith(".expected.json"))
@@ -130,7 +130,7 @@ def test_every_emitted_code_has_rule_metadata_docs_and_german_text() -> None:
 
 
 def _table_glyphs(*groups: str) -> set[str]:
-    from xzufi_toolkit.resources import data_file
+    from xzufi_toolkit.io.resources import data_file
 
     table = json.loads(data_file("din91379.json").read_text(encoding="utf-8"))
     out: set[str] = set()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from xzufi_toolkit.cli.main import main
-from xzufi_toolkit.resources import fixture_file
+from xzufi_toolkit.io.resources import fixture_file
 
 INVALID = Path(__file__).resolve().parent.parent / "fixtures" / "cases" / "invalid"
 TODAY = ["--today", "2026-11-20"]

@@ -9,7 +9,7 @@ import pytest
 
 from xzufi_toolkit.case import case_to_dict, dump_case, iter_schema_findings, load_case
 from xzufi_toolkit.errors import InputError, ValidationFailedError
-from xzufi_toolkit.resources import fixture_file
+from xzufi_toolkit.io.resources import fixture_file
 
 VALID = sorted(fixture_file("cases").glob("*.json"))
 

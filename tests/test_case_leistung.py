@@ -17,6 +17,7 @@ from xzufi_toolkit.case import load_case
 from xzufi_toolkit.case.leistung import check_against_leistung, list_items, load_leistung
 from xzufi_toolkit.case.model import Case
 from xzufi_toolkit.findings import Finding, Severity
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.model import (
     Code,
     Cost,
@@ -28,7 +29,6 @@ from xzufi_toolkit.model import (
     LocalizedText,
     TextModule,
 )
-from xzufi_toolkit.resources import fixture_file
 
 TODAY = dt.date(2026, 11, 20)
 

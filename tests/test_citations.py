@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xzufi_toolkit import citations
-from xzufi_toolkit.citations import Citation, parse
 from xzufi_toolkit.findings import Location, Severity
+from xzufi_toolkit.reference import citations
+from xzufi_toolkit.reference.citations import Citation, parse
 
 # (text, canonical forms of the citations found)
 CASES = [

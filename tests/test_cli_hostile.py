@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from xzufi_toolkit.cli.main import main
-from xzufi_toolkit.resources import fixture_file, form_file
+from xzufi_toolkit.io.resources import fixture_file, form_file
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "fixtures" / "hostile"

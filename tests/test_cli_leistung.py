@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.cli.main import main
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.xzufi import (
     default_path,
     default_transfer_path,

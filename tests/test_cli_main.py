@@ -59,7 +59,7 @@ def test_library_never_imports_cli() -> None:
 
 
 def test_atomic_write_respects_umask(tmp_path: Path) -> None:
-    from xzufi_toolkit.atomicio import write_bytes_atomic
+    from xzufi_toolkit.io.atomicio import write_bytes_atomic
 
     old = os.umask(0o022)
     try:

@@ -21,10 +21,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.cli.main import main
+from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.reporters import FORMATS
-from xzufi_toolkit.resources import fixture_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-2.1.0-subset.schema.json").read_text())

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xzufi_toolkit import codelists
-from xzufi_toolkit.codelists import UNVERSIONED, CodeList
 from xzufi_toolkit.errors import InputError, UsageError
 from xzufi_toolkit.findings import Severity
-from xzufi_toolkit.resources import data_file
+from xzufi_toolkit.io.resources import data_file
+from xzufi_toolkit.reference import codelists
+from xzufi_toolkit.reference.codelists import UNVERSIONED, CodeList
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "scripts" / "codelist-sources"

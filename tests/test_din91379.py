@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit import din91379
-from xzufi_toolkit.din91379 import DataType
 from xzufi_toolkit.errors import UsageError
-from xzufi_toolkit.resources import data_file
+from xzufi_toolkit.io.resources import data_file
+from xzufi_toolkit.reference import din91379
+from xzufi_toolkit.reference.din91379 import DataType
 
 # Transcribed independently from reference/din91379/README.md (DIN 91379:2022-08).
 GROUPS_OF = {

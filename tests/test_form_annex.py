@@ -21,7 +21,7 @@ from xzufi_toolkit.form import FormFiller
 from xzufi_toolkit.form.mapping import apply_mapping, load_mapping
 from xzufi_toolkit.form.render import render_poppler
 from xzufi_toolkit.form.verify import compare_fields
-from xzufi_toolkit.resources import data_file, fixture_file, form_file
+from xzufi_toolkit.io.resources import data_file, fixture_file, form_file
 
 FORM = form_file("aufenthalt-25-4-2.pdf")
 LONG = "Meine Mutter (87) ist seit 2019 bettlägerig; ich pflege sie täglich. " * 120

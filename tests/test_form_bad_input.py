@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import FormError
 from xzufi_toolkit.form import inspect_form
-from xzufi_toolkit.resources import fixture_file, form_file
+from xzufi_toolkit.io.resources import fixture_file, form_file
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "fixtures" / "forms"

@@ -20,7 +20,7 @@ from xzufi_toolkit.form import FormFiller, form_font, inspect_form, is_flat
 from xzufi_toolkit.form.fonts import repertoire
 from xzufi_toolkit.form.layout import wrap
 from xzufi_toolkit.form.mapping import apply_mapping, load_mapping, resolve_path
-from xzufi_toolkit.resources import fixture_file, form_file
+from xzufi_toolkit.io.resources import fixture_file, form_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = form_file("aufenthalt-25-4-2.pdf")

@@ -19,7 +19,7 @@ from xzufi_toolkit.form.fonts import repertoire
 from xzufi_toolkit.form.mapping import apply_mapping, load_mapping
 from xzufi_toolkit.form.render import GrayImage, png_bytes, render_pdfium, render_poppler
 from xzufi_toolkit.form.verify import compare_fields, field_region
-from xzufi_toolkit.resources import fixture_file, form_file
+from xzufi_toolkit.io.resources import fixture_file, form_file
 
 pytestmark = pytest.mark.render
 

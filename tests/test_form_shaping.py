@@ -29,7 +29,7 @@ from xzufi_toolkit.form.fonts import FormFont, repertoire
 from xzufi_toolkit.form.layout import clusters, plan_comb, wrap
 from xzufi_toolkit.form.render import GrayImage, render_pdfium, render_poppler
 from xzufi_toolkit.form.verify import field_region
-from xzufi_toolkit.resources import data_file, form_file
+from xzufi_toolkit.io.resources import data_file, form_file
 
 FORM = form_file("aufenthalt-25-4-2.pdf")
 DPI = 288.0

@@ -13,7 +13,7 @@ import pytest
 
 from xzufi_toolkit.form import inspect_form, mapping_skeleton
 from xzufi_toolkit.form.mapping import check_mapping, load_mapping
-from xzufi_toolkit.resources import form_file
+from xzufi_toolkit.io.resources import form_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = form_file("aufenthalt-25-4-2.pdf")

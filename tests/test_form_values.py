@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from xzufi_toolkit.errors import ValidationFailedError
 from xzufi_toolkit.form import FormFiller
 from xzufi_toolkit.form.values import date_pattern
-from xzufi_toolkit.resources import form_file
+from xzufi_toolkit.io.resources import form_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES: list[dict[str, Any]] = json.loads(

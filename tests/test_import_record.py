@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.portal_import import import_portal
-from xzufi_toolkit.resources import fixture_file
 from xzufi_toolkit.xzufi.reader import read_leistung
 
 PORTAL = Path(__file__).resolve().parent.parent / "fixtures" / "portal"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.portal_import.export import read_export
 from xzufi_toolkit.portal_import.repairs import repair_line
 from xzufi_toolkit.portal_import.text import Line, clean_lines

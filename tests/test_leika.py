@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xzufi_toolkit import leika
 from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.reference import leika
 
 SEED_KEY = "99010022001012"
 

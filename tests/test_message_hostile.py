@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from xzufi_toolkit.case.validate import validate_case
 from xzufi_toolkit.errors import InputError, XzufiError
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.message import read_message
-from xzufi_toolkit.resources import fixture_file
 
 GOLDEN = fixture_file("cases", "messages", "adult-employed.xml").read_bytes()
 CASE = json.loads(fixture_file("cases", "adult-employed.json").read_text(encoding="utf-8"))

@@ -15,9 +15,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit import codelists, din91379
 from xzufi_toolkit.case import dump_case, iter_schema_findings, load_case
 from xzufi_toolkit.case.checks import DIN_FIELDS
+from xzufi_toolkit.io.resources import data_file
 from xzufi_toolkit.message import (
     Message,
     MessageHeader,
@@ -26,7 +26,7 @@ from xzufi_toolkit.message import (
     build_message,
     read_message,
 )
-from xzufi_toolkit.resources import data_file
+from xzufi_toolkit.reference import codelists, din91379
 
 _TABLE = json.loads(data_file("din91379.json").read_text(encoding="utf-8"))
 

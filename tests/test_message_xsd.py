@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.case import read_case_file
 from xzufi_toolkit.errors import InputError, ValidationFailedError
+from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.resources import fixture_file, schema_file
 from xzufi_toolkit.message import (
     NAMESPACE,
     Message,
@@ -24,7 +25,6 @@ from xzufi_toolkit.message import (
 )
 from xzufi_toolkit.message.codes import code_ref
 from xzufi_toolkit.message.schema import XSD_PATH
-from xzufi_toolkit.resources import fixture_file, schema_file
 
 GOLDEN = sorted(fixture_file("cases", "messages").glob("*.xml"))
 INVALID = Path(__file__).resolve().parent.parent / "fixtures" / "cases" / "invalid" / "messages"

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from xzufi_toolkit.cli.main import main
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.reporters import FORMATS
-from xzufi_toolkit.resources import fixture_file
 
 TODAY = "2026-11-20"
 MARKER = re.compile(r"zqxmark\w*", re.IGNORECASE)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import UsageError
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.model import (
     Code,
     Cost,
@@ -32,7 +33,6 @@ from xzufi_toolkit.model import (
 from xzufi_toolkit.portal_import import import_portal
 from xzufi_toolkit.render import render_page, sanitize_html
 from xzufi_toolkit.render.page import _css
-from xzufi_toolkit.resources import fixture_file
 from xzufi_toolkit.xzufi.reader import read_leistung
 
 PORTAL = Path(__file__).resolve().parent.parent / "fixtures" / "portal"

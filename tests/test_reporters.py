@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import UsageError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.reporters import FORMATS, GITHUB_ANNOTATION_LIMIT, RuleMeta, render
 
 SARIF_SCHEMA = json.loads(

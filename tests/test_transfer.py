@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit import errors, xmlsafe
+from xzufi_toolkit import errors
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import Identifier, Leistung, TransferEntry, TransferMessage
 from xzufi_toolkit.xzufi import (
     TransferWriter,

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import (
     InputError,
@@ -22,6 +21,7 @@ from xzufi_toolkit.errors import (
     ValidationFailedError,
 )
 from xzufi_toolkit.findings import Finding, Severity
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.validate import api
 from xzufi_toolkit.validate.api import Options, check, is_valid, iter_findings, validate_file
 from xzufi_toolkit.validate.registry import RULES

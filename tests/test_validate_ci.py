@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.cli.main import main
+from xzufi_toolkit.io import xmlsafe
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")

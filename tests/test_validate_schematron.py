@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from lxml import etree, isoschematron
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import UsageError
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.validate.api import validate_file
 from xzufi_toolkit.validate.schematron import EXPORTABLE, export_schematron
 

@@ -2,7 +2,7 @@
 
 Per-Leistung indexes must answer exactly what a naive walk answers; process-wide
 caches must give the uncached result, stay bounded and never keep hostile
-megabyte values; the per-thread parser of :mod:`xzufi_toolkit.xmlsafe` must
+megabyte values; the per-thread parser of :mod:`xzufi_toolkit.io.xmlsafe` must
 parse every document as a fresh parser would, after errors and across threads.
 """
 
@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from xzufi_toolkit import citations, leika, xmlsafe
 from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import normalize_language
+from xzufi_toolkit.reference import citations, leika
 from xzufi_toolkit.validate.api import Options, validate_file
 from xzufi_toolkit.validate.config import RuleConfig
 from xzufi_toolkit.validate.context import Ctx, code_value, local, text_of

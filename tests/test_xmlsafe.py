@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from xzufi_toolkit import errors, xmlsafe
+from xzufi_toolkit import errors
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.xzufi import detect, open_transfer, read_leistung
 from xzufi_toolkit.xzufi.reader import bytes_stream
 

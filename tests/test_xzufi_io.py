@@ -18,8 +18,9 @@ import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xzufi_toolkit import errors, xmlsafe
+from xzufi_toolkit import errors
 from xzufi_toolkit.htmltext import is_blank_html
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import (
     Code,
     Cost,
@@ -600,7 +601,7 @@ def test_wheel_ships_data_and_reads_the_bundled_fixture(tmp_path: Path) -> None:
         f"import sys; sys.path.insert(0, {str(site)!r});"
         "import xzufi_toolkit, pathlib;"
         "from xzufi_toolkit.xzufi import load_default, load_schema, default_path;"
-        "from xzufi_toolkit import xmlsafe;"
+        "from xzufi_toolkit.io import xmlsafe;"
         f"assert pathlib.Path(xzufi_toolkit.__file__).is_relative_to({str(site)!r});"
         "item = load_default(); print(item.key, item.name('en'));"
         "print(load_schema('2.2.0').validate(xmlsafe.parse_file(default_path('2.2.0'))))"

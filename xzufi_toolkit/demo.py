@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xzufi_toolkit.atomicio import write_bytes_atomic, write_text_atomic
 from xzufi_toolkit.errors import UsageError, ValidationFailedError
+from xzufi_toolkit.io.atomicio import write_bytes_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from xzufi_toolkit.findings import Report
@@ -70,7 +70,7 @@ def _sample_evidence(doc: dict[str, object], folder: Path) -> dict[str, bytes]:
 
 def _bundled_leistung() -> tuple[Leistung, Report]:
     """The bundled Leistung validated (XSD and rules) and as the model, from one parse."""
-    from xzufi_toolkit import xmlsafe
+    from xzufi_toolkit.io import xmlsafe
     from xzufi_toolkit.validate.api import validate_tree
     from xzufi_toolkit.xzufi import default_path, leistung_from_tree
 
@@ -90,9 +90,9 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     from xzufi_toolkit.bundle.layout import DATA_NAME
     from xzufi_toolkit.bundle.verify import verify_bundle
     from xzufi_toolkit.form.render import png_bytes, render_pdfium
+    from xzufi_toolkit.io.resources import fixture_file
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case
     from xzufi_toolkit.render import render_page
-    from xzufi_toolkit.resources import fixture_file
 
     out = Path(out_dir)
     _prepare(out)

@@ -49,8 +49,8 @@ def _load_setup(form: str | None, mapping: str | None) -> FormSetup:
         load_mapping,
         require_matching_form,
     )
-    from xzufi_toolkit.inputs import read_file
-    from xzufi_toolkit.resources import form_file
+    from xzufi_toolkit.io.inputs import read_file
+    from xzufi_toolkit.io.resources import form_file
 
     form_name = form or str(form_file(DEFAULT_FORM))
     mapping_name = mapping or str(form_file(DEFAULT_MAPPING))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xzufi_toolkit.atomicio import write_bytes_atomic
 from xzufi_toolkit.bundle.layout import (
     DATA_NAME,
     FORM_NAME,
@@ -26,7 +25,8 @@ from xzufi_toolkit.bundle.layout import (
 )
 from xzufi_toolkit.case.model import Case
 from xzufi_toolkit.errors import InputError, SchemaError, UsageError
-from xzufi_toolkit.inputs import read_file
+from xzufi_toolkit.io.atomicio import write_bytes_atomic
+from xzufi_toolkit.io.inputs import read_file
 from xzufi_toolkit.message.header import NAMESPACE, Message, MessageHeader, SummaryDocument
 
 __all__ = ["Bundle", "build_bundle", "read_attachments", "write_bundle"]

@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.findings import Finding, Location, Severity
-from xzufi_toolkit.resources import schema_file
+from xzufi_toolkit.io.resources import schema_file
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator

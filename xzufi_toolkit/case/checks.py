@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from xzufi_toolkit import din91379
 from xzufi_toolkit.case.model import Case
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.reference import din91379
 
 __all__ = [
     "CODE_FIELDS",
@@ -243,7 +243,7 @@ def _consistency(case: Case, ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
-# Coded fields and the packaged code list (xzufi_toolkit.codelists) each must come from.
+# Coded fields and the packaged code list (xzufi_toolkit.reference.codelists) each must come from.
 CODE_FIELDS: tuple[tuple[str, str], ...] = (
     ("$.antragsteller.geschlecht", "geschlecht"),
     ("$.antragsteller.geburt.staat", "staatsangehoerigkeit"),
@@ -260,7 +260,7 @@ CODE_FIELDS: tuple[tuple[str, str], ...] = (
 
 
 def _codes(case: Case, ctx: CheckContext) -> Iterator[Finding]:
-    from xzufi_toolkit import codelists
+    from xzufi_toolkit.reference import codelists
 
     lists = dict(CODE_FIELDS)
     for path, value in iter_text_fields(case):

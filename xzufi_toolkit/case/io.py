@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from xzufi_toolkit.case.model import Case, case_from_dict, case_to_dict
 from xzufi_toolkit.errors import InputError, ValidationFailedError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
-from xzufi_toolkit.resources import schema_file
+from xzufi_toolkit.io.resources import schema_file
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -235,7 +235,7 @@ def load_case(
 
 def read_case_file(path: str | Path, *, show_values: bool = False) -> Case:
     """:func:`load_case` on a file."""
-    from xzufi_toolkit.inputs import read_file
+    from xzufi_toolkit.io.inputs import read_file
 
     data = read_file(path, limit=MAX_CASE_BYTES)
     return load_case(data, file=str(path), show_values=show_values)

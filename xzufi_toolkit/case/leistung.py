@@ -85,7 +85,7 @@ def list_items(content: str) -> list[str]:
 
 def load_leistung(path: str | None = None) -> Leistung:
     """The Leistung in the XZuFi file ``path``, or the bundled one for 99010022001012."""
-    from xzufi_toolkit.resources import fixture_file
+    from xzufi_toolkit.io.resources import fixture_file
     from xzufi_toolkit.xzufi.reader import read_leistung
 
     source = path if path is not None else fixture_file(*BUNDLED_LEISTUNG)

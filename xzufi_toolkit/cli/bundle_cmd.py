@@ -113,11 +113,11 @@ def _create(args: argparse.Namespace) -> int:
     form's notes, and a ``CASE-INPUT`` error for a case that cannot be read.
     An unreadable attachment, form or mapping stays an ``xzufi: error:`` line.
     """
-    from xzufi_toolkit.atomicio import ensure_not_input
     from xzufi_toolkit.bundle import build_bundle, read_attachments, write_bundle
     from xzufi_toolkit.case.leistung import load_leistung
     from xzufi_toolkit.case.rules import RULES
     from xzufi_toolkit.errors import InputError, ValidationFailedError
+    from xzufi_toolkit.io.atomicio import ensure_not_input
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case, form_setup
 
     require_mapping(args.form, args.mapping)

@@ -173,7 +173,7 @@ def _inputs(args: argparse.Namespace) -> list[str]:
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse bad -o/--report paths before anything is written (no half-written results)."""
-    from xzufi_toolkit.atomicio import check_output
+    from xzufi_toolkit.io.atomicio import check_output
 
     check_output(args.output, *_inputs(args))
     check_report_file(args, _inputs(args), [args.output])
@@ -199,8 +199,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _participant(value: list[str] | None, directory: str, default: Participant) -> Participant:
-    from xzufi_toolkit import din91379
     from xzufi_toolkit.message import Participant
+    from xzufi_toolkit.reference import din91379
 
     if value is None:
         return Participant(default.kennung, default.name, directory)
@@ -285,10 +285,10 @@ def _summary(path: str) -> SummaryDocument:
 def run_build(args: argparse.Namespace) -> int:
     import uuid
 
-    from xzufi_toolkit import codelists
     from xzufi_toolkit.cli.common import write_output
     from xzufi_toolkit.message import Message, MessageHeader, build_message
     from xzufi_toolkit.message.header import DEFAULT_AUTHOR, DEFAULT_READER
+    from xzufi_toolkit.reference import codelists
 
     if args.directory not in codelists.get("verzeichnisdienst"):
         raise UsageError(

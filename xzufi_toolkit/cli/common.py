@@ -58,7 +58,7 @@ def require_mapping(form: str | None, mapping: str | None) -> None:
 
 def read_input(path: str) -> tuple[bytes, str]:
     """Bytes and display name of ``path``; ``-`` reads standard input."""
-    from xzufi_toolkit.inputs import read_file, read_stream
+    from xzufi_toolkit.io.inputs import read_file, read_stream
 
     if path == "-":
         return read_stream(sys.stdin.buffer, file="<stdin>"), "<stdin>"
@@ -67,7 +67,7 @@ def read_input(path: str) -> tuple[bytes, str]:
 
 def write_output(path: str, data: bytes, *inputs: str) -> None:
     """Write atomically to ``path``; ``-`` writes standard output."""
-    from xzufi_toolkit.atomicio import ensure_not_input, write_bytes_atomic
+    from xzufi_toolkit.io.atomicio import ensure_not_input, write_bytes_atomic
 
     if path == "-":
         sys.stdout.buffer.write(data)

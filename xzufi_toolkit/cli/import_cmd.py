@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xzufi_toolkit.atomicio import check_output
+    from xzufi_toolkit.io.atomicio import check_output
     from xzufi_toolkit.portal_import import RULES, import_portal
 
     check_output(args.output, args.file)  # both outputs are checked before either is written

@@ -95,7 +95,7 @@ def _atomic_output(out: str, inputs: list[str]) -> Iterator[IO[bytes]]:
     standard output is spooled to a temporary file copied at the end, so an
     error half-way leaves no partial output there either.
     """
-    from xzufi_toolkit.atomicio import check_output, open_atomic
+    from xzufi_toolkit.io.atomicio import check_output, open_atomic
 
     if out == "-":
         import shutil
@@ -125,7 +125,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> int:
-    from xzufi_toolkit import xmlsafe
+    from xzufi_toolkit.io import xmlsafe
     from xzufi_toolkit.xzufi import leistung_from_tree
     from xzufi_toolkit.xzufi.summary import summary_lines
 
@@ -200,7 +200,7 @@ def _entry_json(entry: object) -> str:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from xzufi_toolkit.atomicio import check_output
+    from xzufi_toolkit.io.atomicio import check_output
 
     check_output(args.output, args.file)  # before the conversion's warnings are printed
     src, name = _source(args.file)

@@ -154,8 +154,8 @@ def check_report_file(
         return
     from pathlib import Path
 
-    from xzufi_toolkit.atomicio import check_output
     from xzufi_toolkit.errors import UsageError
+    from xzufi_toolkit.io.atomicio import check_output
 
     check_output(target, *inputs)
     where = Path(target).resolve()
@@ -187,7 +187,7 @@ def emit_report(
         text = "".join(text.splitlines(keepends=True)[:-1])
     target = getattr(args, "report", None)
     if target and target != "-":
-        from xzufi_toolkit.atomicio import check_output, write_text_atomic
+        from xzufi_toolkit.io.atomicio import check_output, write_text_atomic
 
         check_output(target, *inputs)
         write_text_atomic(target, text)

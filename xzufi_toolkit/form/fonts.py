@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from xzufi_toolkit.errors import SchemaError
-from xzufi_toolkit.resources import data_file
+from xzufi_toolkit.io.resources import data_file
 
 __all__ = ["FormFont", "GlyphRun", "ShapedGlyph", "build_font", "form_font", "repertoire"]
 

@@ -39,7 +39,7 @@ from xzufi_toolkit.errors import ConfigError, FormError, SchemaError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.form.inspect import FormInfo
 from xzufi_toolkit.form.values import FieldValue
-from xzufi_toolkit.resources import data_file, form_file
+from xzufi_toolkit.io.resources import data_file, form_file
 
 __all__ = [
     "DEFAULT_FORM",

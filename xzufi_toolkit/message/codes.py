@@ -1,6 +1,6 @@
 """Which code list each coded element of the message uses, with its pinned version.
 
-Official lists come from :mod:`xzufi_toolkit.codelists` (pinned in the
+Official lists come from :mod:`xzufi_toolkit.reference.codelists` (pinned in the
 project's reference notes); the project's own lists (message type, evidence
 type, and a listURI for the DSMeld marital-status keys, which the notes give
 without one) ship in ``schemas/aufenthalt-antrag/project-codelists.json``.
@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from xzufi_toolkit import codelists
-from xzufi_toolkit.resources import schema_file
+from xzufi_toolkit.io.resources import schema_file
+from xzufi_toolkit.reference import codelists
 
 __all__ = ["CodeRef", "code_ref"]
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.case.model import (
     Anschrift,
     Antrag,
@@ -30,6 +29,7 @@ from xzufi_toolkit.case.model import (
 )
 from xzufi_toolkit.errors import InputError, ValidationFailedError
 from xzufi_toolkit.findings import Report
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.message.header import (
     NAMESPACE,
     ROOT,

@@ -13,11 +13,11 @@ from typing import cast
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import SchemaError
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.resources import schema_file
 from xzufi_toolkit.message.header import NAMESPACE
-from xzufi_toolkit.resources import schema_file
 
 __all__ = ["XSD_PATH", "message_schema", "xsd_findings"]
 

@@ -8,7 +8,6 @@ without its URI) are reported as ``IMP-NOT-MAPPED``, never dropped silently.
 
 from __future__ import annotations
 
-from xzufi_toolkit import codelists, leika
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.model import (
     TEXT_MODULE_NAMES,
@@ -35,6 +34,7 @@ from xzufi_toolkit.portal_import.values import (
     blocks_html,
     blocks_text,
 )
+from xzufi_toolkit.reference import codelists, leika
 
 __all__ = ["TEXT_MODULE_OF", "to_leistung"]
 

@@ -27,7 +27,6 @@ from typing import IO, cast
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import (
     InputError,
     LimitExceededError,
@@ -37,7 +36,8 @@ from xzufi_toolkit.errors import (
     XzufiError,
 )
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
-from xzufi_toolkit.inputs import read_errors
+from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.inputs import read_errors
 from xzufi_toolkit.validate import rules as _rules  # noqa: F401  # importing fills the registry
 from xzufi_toolkit.validate import xsd
 from xzufi_toolkit.validate.config import RuleConfig
@@ -456,7 +456,7 @@ def validate_bytes(data: bytes, *, name: str = "<stdin>", options: Options | Non
 
 def validate_tree(tree: etree._ElementTree, *, name: str, options: Options | None = None) -> Report:
     """Report of a single-Leistung document the caller parsed (with
-    :mod:`xzufi_toolkit.xmlsafe`) and also reads into the model: one parse serves both."""
+    :mod:`xzufi_toolkit.io.xmlsafe`) and also reads into the model: one parse serves both."""
     opts = options or Options()
     report = Report(documents=1)
     report.extend(opts.config.apply(_guard(name, _Runner(name, opts).tree(tree))))

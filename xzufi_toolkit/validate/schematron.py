@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from xzufi_toolkit import codelists
 from xzufi_toolkit.errors import UsageError
+from xzufi_toolkit.reference import codelists
 from xzufi_toolkit.validate.registry import RULES
 from xzufi_toolkit.validate.rules.key import REGULATED
 from xzufi_toolkit.xzufi.versions import SPECS

@@ -17,8 +17,8 @@ from typing import Any, cast
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import SchemaError, UsageError
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.xzufi.schema import load_schema, schema_path
 
 __all__ = ["ENGINES", "SchemaIssue", "schema_path", "validate_element"]

@@ -41,7 +41,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xzufi_toolkit.resources import fixture_file
+from xzufi_toolkit.io.resources import fixture_file
 from xzufi_toolkit.xzufi.versions import (
     SUPPORTED_VERSIONS,
     TRANSFER_ROOT,

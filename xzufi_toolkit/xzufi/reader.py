@@ -22,10 +22,10 @@ from typing import IO, Literal
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import InputError, MalformedXmlError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.htmltext import is_blank_html
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import (
     Code,
     Cost,

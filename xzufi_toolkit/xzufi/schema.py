@@ -13,9 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import InputError, SchemaError
-from xzufi_toolkit.resources import schema_file
+from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.resources import schema_file
 from xzufi_toolkit.xzufi.versions import spec_for
 
 __all__ = ["load_schema", "schema_path"]

@@ -6,7 +6,7 @@ name is not confirmed) with attributes ``xzufiVersion``, ``produktbezeichnung``,
 ``transaktionPosition``, then any number of ``schreibe`` (create/update one
 object) and ``loesche`` (delete by ``id`` and ``klasse``).
 
-:class:`TransferReader` walks the file with :func:`xzufi_toolkit.xmlsafe.iterparse`
+:class:`TransferReader` walks the file with :func:`xzufi_toolkit.io.xmlsafe.iterparse`
 and clears every entry after use, so memory stays flat however long the file
 is; each :class:`~xzufi_toolkit.model.TransferEntry` carries its 0-based index
 and the line where it starts. :class:`TransferWriter` writes incrementally with
@@ -25,9 +25,9 @@ from typing import IO
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.errors import InputError, LimitExceededError
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import Leistung, TransferEntry, TransferMessage
 from xzufi_toolkit.xzufi.reader import (
     bytes_stream,

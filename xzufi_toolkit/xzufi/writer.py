@@ -19,8 +19,8 @@ from typing import TypeVar
 
 from lxml import etree
 
-from xzufi_toolkit import xmlsafe
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import (
     Code,
     Cost,

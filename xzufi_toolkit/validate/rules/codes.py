@@ -1,6 +1,6 @@
 """Every code against its pinned code list (``xzufi.md``, "Code lists").
 
-Codes come from :mod:`xzufi_toolkit.codelists` (lists as data with listURI and
+Codes come from :mod:`xzufi_toolkit.reference.codelists` (lists as data with listURI and
 pinned version). An unknown code is an error where the packaged list is
 complete and a warning where the reference notes give only part of it.
 """
@@ -13,8 +13,8 @@ from functools import cache
 
 from lxml import etree
 
-from xzufi_toolkit import codelists
 from xzufi_toolkit.findings import Severity
+from xzufi_toolkit.reference import codelists
 from xzufi_toolkit.validate.context import Ctx, Hit
 from xzufi_toolkit.validate.registry import rule
 

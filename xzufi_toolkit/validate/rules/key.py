@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from xzufi_toolkit import leika
 from xzufi_toolkit.findings import Severity
+from xzufi_toolkit.reference import leika
 from xzufi_toolkit.validate.context import XSI_TYPE, Ctx, Hit
 from xzufi_toolkit.validate.registry import rule
 

@@ -1,4 +1,4 @@
-"""The legal basis (text module 07) parsed into citations (:mod:`xzufi_toolkit.citations`)."""
+"""The legal basis (text module 07) parsed into citations (`reference.citations`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from lxml import etree
 
-from xzufi_toolkit import citations
 from xzufi_toolkit.findings import Severity
 from xzufi_toolkit.model import normalize_language
+from xzufi_toolkit.reference import citations
 from xzufi_toolkit.validate.context import Ctx, Hit
 from xzufi_toolkit.validate.registry import rule
 from xzufi_toolkit.validate.rules.modules import contents
@@ -66,7 +66,7 @@ def no_citation(ctx: Ctx) -> Iterator[Hit]:
     Severity.WARNING,
     "Unknown law cited",
     "Unbekanntes Gesetz zitiert",
-    REF + "; law table of xzufi_toolkit.citations",
+    REF + "; law table of xzufi_toolkit.reference.citations",
 )
 def unknown_law(ctx: Ctx) -> Iterator[Hit]:
     """Every cited law abbreviation is in the toolkit's law table; an unknown one

@@ -207,7 +207,7 @@ def parse_file(
     path: str | Path, *, limits: XmlLimits = DEFAULT_LIMITS, display: str | None = None
 ) -> etree._ElementTree:
     """Parse a file (read whole; use :func:`iterparse` for big transfer messages)."""
-    from xzufi_toolkit.inputs import read_file
+    from xzufi_toolkit.io.inputs import read_file
 
     name = display or str(path)
     p = Path(path)

@@ -36,8 +36,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from xzufi_toolkit import resources
 from xzufi_toolkit.errors import InputError, SchemaError, UsageError
+from xzufi_toolkit.io import resources
 
 __all__ = [
     "DATATYPE_GROUPS",
@@ -117,7 +117,7 @@ def _to_str(cps: str) -> str:
 
 def derive_table(source: Path) -> dict[str, Any]:
     """The compact table for ``latinchars.xml`` at ``source`` (read with the safe parser)."""
-    from xzufi_toolkit import xmlsafe  # lxml only for regeneration, not for checking
+    from xzufi_toolkit.io import xmlsafe  # lxml only for regeneration, not for checking
 
     try:
         raw = source.read_bytes()

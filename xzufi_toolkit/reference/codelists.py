@@ -29,9 +29,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from xzufi_toolkit import resources
 from xzufi_toolkit.errors import InputError, SchemaError, UsageError
 from xzufi_toolkit.findings import Severity
+from xzufi_toolkit.io import resources
 
 __all__ = [
     "UNVERSIONED",

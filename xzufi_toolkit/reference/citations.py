@@ -25,9 +25,9 @@ from functools import cache
 from html.parser import HTMLParser
 from itertools import product
 
-from xzufi_toolkit import resources
 from xzufi_toolkit.errors import SchemaError
 from xzufi_toolkit.findings import Finding, Location, Severity
+from xzufi_toolkit.io import resources
 
 __all__ = [
     "Citation",
