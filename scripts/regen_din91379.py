@@ -1,7 +1,7 @@
 """Regenerate xzufi_toolkit/data/din91379.json from KoSIT's latinchars.xml.
 
 Usage: python scripts/regen_din91379.py [PATH/TO/latinchars.xml]
-(default: ../shared/reference/din91379/latinchars.xml next to the checkout).
+(default: fixtures/sources/din91379/latinchars.xml, a copy of the reference data).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from xzufi_toolkit.io.atomicio import write_text_atomic
 from xzufi_toolkit.reference.din91379 import TABLE_FILE, derive_table, dump_table
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = ROOT.parent / "shared" / "reference" / "din91379" / "latinchars.xml"
+DEFAULT_SOURCE = ROOT / "fixtures" / "sources" / "din91379" / "latinchars.xml"
 TARGET = ROOT / "xzufi_toolkit" / "data" / TABLE_FILE
 
 

@@ -12,7 +12,7 @@ from xzufi_toolkit.io import xmlsafe
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SHARED = ROOT.parent / "shared"
+SOURCES = FIXTURES / "sources"  # copies of the reference data (see its README)
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +21,9 @@ def fixtures_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"../shared is missing next to the checkout: {SHARED}")
-    return SHARED
+def sources_dir() -> Path:
+    """The reference data the tables and fixtures derive from, copied into the repository."""
+    return SOURCES
 
 
 @pytest.fixture

@@ -101,8 +101,8 @@ MODULE_08 = {
 }
 
 
-def test_checklist_matches_module_08_of_the_seed(info: Any, shared_dir: Path) -> None:
-    seed = (shared_dir / "seeds" / "000_e212b9124acdb818.txt").read_text(encoding="utf-8")
+def test_checklist_matches_module_08_of_the_seed(info: Any, sources_dir: Path) -> None:
+    seed = (sources_dir / "seed" / "000_e212b9124acdb818.txt").read_text(encoding="utf-8")
     section = seed.split("Erforderliche Unterlagen", 1)[1].split("Voraussetzungen", 1)[0]
     items = [i for i in re.split(r"\n\s*[*»•+]\s*", " " + section) if i.strip()]
     assert len(items) == len(MODULE_08) == 7
