@@ -2,8 +2,8 @@
 
 Why embed at all: the 14 standard PDF fonts are not embedded and only
 re-encoded into single-byte code pages, so pdfium drops letters such as ś, Ş, ă
-and everything outside Windows-1252 becomes "?". Roboto (Apache 2.0, shipped by
-the ``font-roboto`` dependency) covers every group of DIN 91379 including Greek
+and everything outside Windows-1252 becomes "?". Roboto (Apache 2.0, shipped in
+``xzufi_toolkit/data/fonts``) covers every group of DIN 91379 including Greek
 and Cyrillic, and the Vietnamese letters.
 
 The subset holds the DIN 91379 repertoire (all groups, read from the packaged
@@ -37,7 +37,6 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from xzufi_toolkit.errors import SchemaError
@@ -379,18 +378,18 @@ def _utf16(text: str) -> bytes:
 
 def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
     """Subset Roboto Regular to ``codepoints`` (default: :func:`repertoire`)."""
-    import font_roboto
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     wanted = frozenset(repertoire() if codepoints is None else codepoints)
+    source = data_file("fonts", "Roboto-Regular.ttf")  # shipped; see data/fonts/README.md
     try:
-        data = Path(font_roboto.Roboto).read_bytes()
+        data = source.read_bytes()
     except OSError as exc:
         raise SchemaError(
             f"the form font is unreadable: {exc.strerror}",
-            file=str(font_roboto.Roboto),
-            hint="reinstall font-roboto",
+            file=str(source),
+            hint="reinstall xzufi-toolkit",
         ) from None
     font = TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False)  # GSUB is dropped unread
     for tag in ("GSUB", "DSIG"):  # no substitutions (see the module docstring); no signature
