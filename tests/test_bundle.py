@@ -6,6 +6,7 @@ import hashlib
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,14 +154,14 @@ def test_unreadable_file_in_bundle_folder(
 ) -> None:
     out = case_dir / "bundle"
     assert _write(case_dir, out) == 0
-    real = Path.read_bytes
+    real = Path.open
 
-    def refuse(path: Path) -> bytes:
+    def refuse(path: Path, *args: Any, **kwargs: Any) -> Any:
         if path.name == "metadata.json":
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)  # as root, chmod does not refuse
     with pytest.raises(InputError, match="cannot read bundle: Permission denied"):
         verify_bundle(out)
     capsys.readouterr()

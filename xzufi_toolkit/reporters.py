@@ -26,17 +26,26 @@ from urllib.parse import quote
 
 from xzufi_toolkit import __version__
 from xzufi_toolkit.errors import UsageError
-from xzufi_toolkit.findings import Finding, Report, Severity
+from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.io.textsafe import escape_controls
 
 __all__ = [
+    "CAP_CODE",
     "FORMATS",
     "GITHUB_ANNOTATION_LIMIT",
+    "MAX_FINDINGS_PER_DOCUMENT",
     "RuleMeta",
+    "cap_findings",
     "render",
     "summary",
 ]
 
 TOOL_NAME = "xzufi-toolkit"
+
+# Findings listed per document (file, or entry of a transfer message); the
+# rest are counted in one "… and N more" note (code CAP_CODE).
+MAX_FINDINGS_PER_DOCUMENT = 1000
+CAP_CODE = "REPORT-CAP"
 
 # GitHub shows at most 10 error and 10 warning annotations per step (and as
 # many notices); more are dropped silently, so we emit no more than that.
@@ -107,7 +116,7 @@ def _text(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: boo
         # case findings name their JSON path in the message already: not twice
         if verbose and path and not f.text(lang).startswith(f"{path}:"):
             line += f" at {path}"
-        lines.append(line)
+        lines.append(escape_controls(line))  # one finding, one line: names cannot forge more
     lines.append(summary(report, lang))
     return "\n".join(lines) + "\n"
 
@@ -354,7 +363,8 @@ def _github(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: b
             props.append(f"col={f.location.column}")
         props.append(f"title={_gh_prop(f.code)}")
         msg = f.text(lang) + _entry_suffix(f)
-        lines.append(f"::{_GH_LEVEL[f.severity]} {','.join(props)}::{_gh_data(msg)}")
+        line = f"::{_GH_LEVEL[f.severity]} {','.join(props)}::{_gh_data(msg)}"
+        lines.append(escape_controls(line))  # the log viewer renders ANSI sequences
     if rest:
         not_shown = Counter(f.severity.value for f in rest)
         hidden = ", ".join(f"{n} {sev}" for sev, n in sorted(not_shown.items()))
@@ -362,7 +372,7 @@ def _github(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: b
             f"xzufi: GitHub shows {GITHUB_ANNOTATION_LIMIT} annotations per level and step; "
             f"{hidden} not annotated, listed below"
         )
-        lines.extend(_text_line(f, lang) for f in rest)
+        lines.extend(escape_controls(_text_line(f, lang)) for f in rest)
     elif verbose:
         lines.append("xzufi: all findings annotated")
     lines.append(summary(report, lang))
@@ -439,7 +449,76 @@ def _unicode_safe(report: Report) -> Report:
         )
         for f in report
     ]
-    return Report(findings=findings, documents=report.documents)
+    return _Shown(findings, report)  # counts and verdict unchanged
+
+
+class _Shown(Report):
+    """The findings a report lists, with the counts and verdict of all findings."""
+
+    __slots__ = ("_all",)
+
+    def __init__(self, findings: list[Finding], every: Report) -> None:
+        super().__init__(findings=findings, documents=every.documents)
+        self._all = every
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self._all.counts
+
+    @property
+    def valid(self) -> bool:
+        return self._all.valid
+
+
+def _cap_note(key: tuple[str | None, int | None], hidden: Counter[Severity], limit: int) -> Finding:
+    n = sum(hidden.values())
+    order = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    en = ", ".join(f"{hidden[s]} {s.value}" for s in order if hidden[s])
+    de_names = {
+        Severity.ERROR: "Fehler",
+        Severity.WARNING: "Warnung(en)",
+        Severity.INFO: "Hinweis(e)",
+    }
+    de = ", ".join(f"{hidden[s]} {de_names[s]}" for s in order if hidden[s])
+    return Finding(
+        code=CAP_CODE,
+        severity=Severity.INFO,
+        message=f"\u2026 and {n} more finding(s) for this document not listed ({en}); "
+        f"the report lists the first {limit} per document",
+        message_de=f"\u2026 und {n} weitere Befunde zu diesem Dokument nicht aufgeführt ({de}); "
+        f"der Bericht führt die ersten {limit} je Dokument auf",
+        location=Location(file=key[0], entry=key[1]),
+    )
+
+
+def cap_findings(report: Report, limit: int = MAX_FINDINGS_PER_DOCUMENT) -> Report:
+    """At most ``limit`` findings per document (file, and entry of a transfer
+    message), each cut followed by one ``… and N more`` note in its place.
+
+    200,000 attributes in a 2 MB file gave a 180 MB SARIF report: the output
+    must not grow beyond what a person or a CI system can use. Counts, verdict
+    and exit code stay those of every finding.
+    """
+    seen: Counter[tuple[str | None, int | None]] = Counter()
+    hidden: dict[tuple[str | None, int | None], Counter[Severity]] = {}
+    notes: dict[tuple[str | None, int | None], int] = {}  # where each note goes
+    shown: list[Finding] = []
+    for f in report.findings:
+        key = (f.location.file, f.location.entry)
+        seen[key] += 1
+        if seen[key] <= limit:
+            shown.append(f)
+            continue
+        if key not in hidden:
+            hidden[key] = Counter()
+            notes[key] = len(shown)
+            shown.append(f)  # a placeholder, replaced below
+        hidden[key][f.severity] += 1
+    if not hidden:
+        return report
+    for key, at in notes.items():
+        shown[at] = _cap_note(key, hidden[key], limit)
+    return _Shown(shown, report)
 
 
 def render(
@@ -449,11 +528,13 @@ def render(
     *,
     rules: Mapping[str, RuleMeta] | Iterable[RuleMeta] | None = None,
     verbose: bool = False,
+    limit: int = MAX_FINDINGS_PER_DOCUMENT,
 ) -> str:
     """The report in format ``fmt`` with messages in ``lang`` ("de" or "en").
 
     ``rules`` gives titles and references for rule codes (SARIF ``rules``,
     JSON ``rules``); codes without metadata fall back to the code itself.
+    At most ``limit`` findings per document are listed (:func:`cap_findings`).
     """
     try:
         renderer = FORMATS[fmt]
@@ -461,7 +542,7 @@ def render(
         raise UsageError(
             f"unknown report format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}"
         ) from None
-    report = _unicode_safe(report)
+    report = _unicode_safe(cap_findings(report, limit))
     if rules is None:
         meta: Mapping[str, RuleMeta] = {}
     elif isinstance(rules, Mapping):

@@ -8,7 +8,10 @@ come from the case (personal data): findings name them only with
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import stat
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -24,6 +27,8 @@ from xzufi_toolkit.bundle.layout import (
 )
 from xzufi_toolkit.errors import InputError, ValidationFailedError, XzufiError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.io.inputs import MAX_INPUT_BYTES, read_errors, read_stream
+from xzufi_toolkit.io.jsonsafe import DuplicateKeyError, loads_strict
 
 __all__ = ["open_bundle", "verify_bundle"]
 
@@ -51,10 +56,13 @@ def open_bundle(path: str | Path) -> dict[str, bytes]:
                     raise InputError("bundle contains a symbolic link", file=str(f))
                 if not f.is_file():
                     continue
-                total += f.stat().st_size
-                if total > MAX_BUNDLE_BYTES or len(files) >= MAX_ENTRIES:
+                if total + f.stat().st_size > MAX_BUNDLE_BYTES or len(files) >= MAX_ENTRIES:
                     raise InputError("bundle is larger than the limit", file=where)
-                files[f.relative_to(src).as_posix()] = f.read_bytes()
+                # bounded: the file may grow (or be swapped for a device) after stat
+                with f.open("rb") as fh:
+                    data = read_stream(fh, file=str(f), limit=MAX_BUNDLE_BYTES - total)
+                total += len(data)
+                files[f.relative_to(src).as_posix()] = data
         except OSError as exc:  # unreadable file, or one removed while reading
             raise InputError(f"cannot read bundle: {exc.strerror}", file=where) from None
         return files
@@ -63,7 +71,7 @@ def open_bundle(path: str | Path) -> dict[str, bytes]:
             "no such bundle", file=where, hint="give the folder or .zip written by xzufi bundle"
         )
     try:
-        with zipfile.ZipFile(src) as zf:
+        with zipfile.ZipFile(_zip_source(src, where)) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
             if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_BUNDLE_BYTES:
                 raise InputError("bundle is larger than the limit", file=where)
@@ -77,6 +85,25 @@ def open_bundle(path: str | Path) -> dict[str, bytes]:
     except OSError as exc:
         raise InputError(f"cannot read bundle: {exc.strerror}", file=where) from None
     return files
+
+
+def _zip_source(src: Path, where: str) -> Path | io.BytesIO:
+    """The ZIP to open: a regular file as it is, a device or pipe read up to the
+    input limit (``/dev/zero`` has no end to seek to); either must start with a
+    local header. zipfile accepts bytes in front of the first entry (as in
+    self-extracting archives); a bundle has none, so they are refused."""
+    source: Path | io.BytesIO = src
+    with read_errors(where), src.open("rb") as fh:
+        if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            head = fh.read(4)
+        else:
+            data = read_stream(fh, file=where, limit=MAX_INPUT_BYTES)
+            head, source = data[:4], io.BytesIO(data)
+    if head not in (b"PK\x03\x04", b"PK\x05\x06"):  # first entry, or an empty ZIP
+        raise InputError(
+            "not a bundle: neither a folder nor a ZIP file starting with an entry", file=where
+        )
+    return source
 
 
 def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> bytes:
@@ -94,15 +121,17 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> bytes
 
 def _parse_metadata(raw: bytes, where: str) -> Any:
     try:
-        return json.loads(raw.decode("utf-8"))
+        return loads_strict(raw.decode("utf-8"))
+    except DuplicateKeyError as exc:  # a checker and a receiver could read different values
+        reason = f"duplicate key {json.dumps(str(exc))}"
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 (byte {exc.start})"
     except json.JSONDecodeError as exc:
         reason = f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
     except RecursionError:
         reason = "nested too deeply"
-    except ValueError:
-        reason = "a number is too long"  # int() refuses more than 4300 digits
+    except ValueError as exc:  # int() refuses more than 4300 digits; NaN, Infinity
+        reason = "a number is too long" if "digits" in str(exc) else str(exc)
     raise InputError(f"metadata.json is not JSON: {reason}", file=where)
 
 

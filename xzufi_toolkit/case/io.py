@@ -10,7 +10,6 @@ the caller asks for ``show_values``.
 from __future__ import annotations
 
 import json
-import math
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from xzufi_toolkit.case.model import Case, case_from_dict, case_to_dict
 from xzufi_toolkit.errors import InputError, ValidationFailedError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.io.jsonsafe import DuplicateKeyError, loads_strict
 from xzufi_toolkit.io.resources import schema_file
 
 if TYPE_CHECKING:
@@ -61,30 +61,6 @@ _KEYWORDS: dict[str, tuple[str, str]] = {
 }
 
 
-class _DuplicateKeyError(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("number out of range")
-    return value
-
-
 def parse_case_json(data: bytes, *, file: str | None = None) -> Any:
     """The JSON value in ``data``; refuses non-UTF-8, duplicate keys, NaN and huge files."""
     if len(data) > MAX_CASE_BYTES:
@@ -100,13 +76,8 @@ def parse_case_json(data: bytes, *, file: str | None = None) -> Any:
     if not text.strip():
         raise InputError("file is empty", file=file, hint="expected a JSON object")
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_no_constant,
-            parse_float=_finite,
-        )
-    except _DuplicateKeyError as exc:
+        return loads_strict(text)
+    except DuplicateKeyError as exc:
         raise InputError(
             f"duplicate key {json.dumps(str(exc))}", file=file, hint="each field may occur once"
         ) from None

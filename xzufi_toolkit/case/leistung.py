@@ -228,7 +228,17 @@ def _fee(case: Case, leistung: Leistung, ctx: CheckContext) -> Iterator[Finding]
             detail_de="gebührenfrei wegen Leistungen nach SGB II/XII",
         )
         return
-    youngest, oldest = age_at(case.antragsteller.geburt.datum, case.datum)
+    try:
+        youngest, oldest = age_at(case.antragsteller.geburt.datum, case.datum)
+    except ValueError:  # 2024-02-30: CASE-DATE-INVALID names the date; the fee stays open
+        yield ctx.finding(
+            "CASE-FEE-UNDECIDED",
+            "$.antragsteller.geburt.datum",
+            "the birth date is not a calendar date: the fee cannot be decided",
+            severity=Severity.WARNING,
+            detail_de="das Geburtsdatum ist kein Kalenderdatum",
+        )
+        return
     amount: Decimal | None = regular.amount
     reason, reason_de = "adult on the application date", "volljährig am Antragstag"
     if reduced is not None and oldest < 18:

@@ -58,6 +58,26 @@ def _pass_file_names_through() -> None:
         out.reconfigure(errors="surrogateescape")
 
 
+def _os_error(exc: OSError) -> int:
+    """One error line for an OSError no reader or writer translated: a file's, or
+    standard output's (``-o -`` onto a full disk or ``/dev/full``)."""
+    if isinstance(exc, BrokenPipeError):
+        # stdout closed early (e.g. piped into head): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    if exc.filename is not None:
+        from xzufi_toolkit.io.textsafe import escape_controls
+
+        where = escape_controls(os.fsdecode(exc.filename))
+        sys.stderr.write(f"xzufi: error: {where}: {exc.strerror}\n")
+        return 1
+    sys.stderr.write(f"xzufi: error: cannot write standard output: {exc.strerror}\n")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the buffered rest would fail again at exit
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -69,16 +89,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = handler(args)
     except XzufiError as exc:
-        sys.stderr.write(f"xzufi: error: {exc}\n")
+        from xzufi_toolkit.io.textsafe import escape_controls
+
+        # a file name with a newline must not forge a second error line
+        sys.stderr.write(f"xzufi: error: {escape_controls(str(exc))}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("xzufi: interrupted\n")
         return EXIT_USAGE
-    except BrokenPipeError:
-        # stdout closed early (e.g. piped into head): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+    except OSError as exc:  # one not translated where it happened: standard output
+        if getattr(args, "debug", False) and not isinstance(exc, BrokenPipeError):
+            raise
+        return _os_error(exc)
     except Exception as exc:  # last line of defence: one message, never a traceback
         if getattr(args, "debug", False):
             raise

@@ -5,7 +5,9 @@ Inputs are never modified: writers refuse to overwrite the file they read.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,7 +50,10 @@ def open_atomic(path: str | Path) -> Iterator[IO[bytes]]:
     """
     target = Path(path)
     folder = _writable_target(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:  # a read-only folder, /proc, a full inode table: the output is named
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _write_error(exc, target) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -57,11 +62,22 @@ def open_atomic(path: str | Path) -> Iterator[IO[bytes]]:
             os.fsync(fh.fileno())
         Path(tmp).replace(target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write output: {exc.strerror}", file=str(target)) from None
+        _remove(tmp)
+        raise _write_error(exc, target) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove(tmp)
         raise
+
+
+def _write_error(exc: OSError, target: Path) -> InputError:
+    reason = exc.strerror or type(exc).__name__
+    return InputError(f"cannot write output: {reason}", file=str(target))
+
+
+def _remove(tmp: str) -> None:
+    # the folder became unwritable: the first error is the one to report
+    with contextlib.suppress(OSError):
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _writable_target(target: Path) -> Path:
@@ -70,6 +86,18 @@ def _writable_target(target: Path) -> Path:
         raise UsageError(
             "output is a folder, not a file", file=str(target), hint="name a file inside it"
         )
+    try:
+        info = target.stat()  # through a symlink: /proc/self/fd/1 is the terminal or a pipe
+    except OSError:
+        pass  # a new file (or a dangling link, which is replaced)
+    else:
+        if not stat.S_ISREG(info.st_mode):
+            # replacing /dev/full or /dev/null by a regular file (as root) breaks the system
+            raise UsageError(
+                "output is not a regular file (a device, pipe or socket)",
+                file=str(target),
+                hint="name a file, or write to standard output with '-o -'",
+            )
     folder = target.parent if str(target.parent) else Path()
     if not folder.is_dir():
         raise UsageError(f"output folder does not exist: {folder}", file=str(target))

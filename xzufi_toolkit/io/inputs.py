@@ -17,7 +17,7 @@ from typing import IO
 
 from xzufi_toolkit.errors import InputError, LimitExceededError
 
-__all__ = ["MAX_INPUT_BYTES", "read_errors", "read_file", "read_stream"]
+__all__ = ["MAX_INPUT_BYTES", "check_size", "read_errors", "read_file", "read_stream"]
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 
@@ -28,7 +28,12 @@ def _too_large(what: str, file: str) -> LimitExceededError:
 
 def read_stream(stream: IO[bytes], *, file: str, limit: int = MAX_INPUT_BYTES) -> bytes:
     """At most ``limit`` bytes of ``stream``; more is a :class:`LimitExceededError`."""
-    data = stream.read(limit + 1)
+    return check_size(stream.read(limit + 1), file=file, limit=limit)
+
+
+def check_size(data: bytes, *, file: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """``data`` as read with one byte to spare (``read(limit + 1)``), refused above
+    ``limit``: cut at the limit, it would be reported as truncated instead."""
     if len(data) > limit:
         raise _too_large(f"input is larger than the limit of {limit} bytes", file)
     return data

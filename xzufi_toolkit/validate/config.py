@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from xzufi_toolkit.errors import ConfigError
+from xzufi_toolkit.errors import ConfigError, InputError
 from xzufi_toolkit.findings import Finding, Severity
 
 __all__ = [
@@ -167,16 +167,23 @@ def parse_config(
     return RuleConfig(disabled=frozenset(disabled), severity=severity)
 
 
+# A rule configuration is a few hundred bytes; /dev/zero or a pipe must not fill memory.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def load_config(path: str | Path) -> RuleConfig:
-    p = Path(path)
+    from xzufi_toolkit.io.inputs import read_file
+
+    name = str(path)
+    if not Path(path).exists():
+        raise ConfigError("configuration file not found", file=name)
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("configuration file not found", file=str(path)) from None
+        data = read_file(path, file=name, limit=MAX_CONFIG_BYTES)  # bounded: devices, pipes
+        text = data.decode("utf-8")
+    except InputError as exc:
+        raise ConfigError(f"cannot read configuration: {exc.message}", file=name) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"cannot read configuration: not UTF-8 (byte {exc.start})", file=str(path)
+            f"cannot read configuration: not UTF-8 (byte {exc.start})", file=name
         ) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read configuration: {exc.strerror}", file=str(path)) from None
-    return parse_config(text, file=str(path))
+    return parse_config(text, file=name)
