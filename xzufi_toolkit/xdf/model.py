@@ -26,7 +26,7 @@ How to read it (for code that builds on it: JSON Schema, XSD, forms, data):
   (``int``), ``min_value``, ``max_value`` (``Decimal``), ``pattern``, and the
   ``unknown`` keys. Malformed values read as ``None``; the checker reports them.
 - Elements the reader does not know are kept as :class:`Extra` (the verbatim
-  XML and the known sibling they followed), so nothing is lost.
+  XML and its place among the known siblings), so nothing is lost.
 - ``line`` fields are source lines for findings; they do not take part in
   equality.
 
@@ -189,11 +189,11 @@ class Relation:
 class Extra:
     """An element the reader does not know, kept verbatim.
 
-    ``after`` is the local name of the known sibling it followed (``None``:
-    first child); the writer puts it back there.
+    ``position`` is how many known sibling elements preceded it; the writer
+    puts it back there.
     """
 
-    after: str | None
+    position: int
     xml: bytes
 
 
@@ -203,7 +203,9 @@ class Metadaten:
 
     v2 only: ``status``, ``freigabedatum``. v3 only: ``freigabestatus``,
     ``status_gesetzt_am``/``_durch``, ``gueltig_ab``/``_bis``,
-    ``letzte_aenderung``, ``stichwort``, ``relation``.
+    ``letzte_aenderung``, ``stichwort``, ``relation``, and on a
+    Stammdatenschema ``bezeichnung``/``hilfetext`` (v2 uses
+    ``bezeichnungEingabe``/``hilfetextEingabe`` there too).
     """
 
     name: str | None = None
@@ -226,6 +228,8 @@ class Metadaten:
     schemaelementart: Code | None = None
     hilfetext_eingabe: str | None = None
     hilfetext_ausgabe: str | None = None
+    bezeichnung: str | None = None  # v3 Stammdatenschema: its one label
+    hilfetext: str | None = None  # v3 Stammdatenschema: its one help text
     stichwort: tuple[str, ...] = ()
     relation: tuple[Relation, ...] = ()
 
@@ -325,7 +329,11 @@ class Praezisierung:
 
 @dataclass(frozen=True, slots=True)
 class CodelisteReferenz:
-    """A ``select`` field's code list: genericode identification (contents are external)."""
+    """A ``select`` field's code list: genericode identification (contents are external).
+
+    v2 nests it (``identifikation/id``, ``genericodeIdentification/…``); v3 has
+    the three genericode children directly and no ``id``.
+    """
 
     id: str | None = None
     canonical_identification: str | None = None
@@ -451,7 +459,7 @@ class XdfDocument:
 
     version: XdfVersion
     message_type: MessageType
-    header: Header
+    header: Header | None
     content: Stammdatenschema | Datenfeldgruppe
     prefix: str | None = "xdf"
     extras: tuple[Extra, ...] = ()
@@ -462,9 +470,10 @@ class XdfDocument:
 
 
 def label(element: Element | Regel) -> str:
-    """What a form shows: ``bezeichnungEingabe``, else ``name``, else the id."""
+    """What a form shows: ``bezeichnungEingabe`` (v3 schema: ``bezeichnung``), else
+    ``name``, else the id."""
     meta = element.meta
-    for text in (meta.bezeichnung_eingabe, meta.name):
+    for text in (meta.bezeichnung_eingabe, meta.bezeichnung, meta.name):
         if text and text.strip():
             return text.strip()
     return element.identifikation.id
