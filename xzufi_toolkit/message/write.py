@@ -14,7 +14,7 @@ from decimal import Decimal
 from lxml import etree
 
 from xzufi_toolkit.case.model import Case, Unterlage
-from xzufi_toolkit.errors import InputError, ValidationFailedError
+from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
 from xzufi_toolkit.findings import Report
 from xzufi_toolkit.message.codes import code_ref
 from xzufi_toolkit.message.header import (
@@ -245,7 +245,13 @@ def message_tree(message: Message) -> etree._ElementTree:
     root.set("version", STANDARD_VERSION)
     if h.test is not None:
         root.set("test", _bool(h.test))
-    _header(root, h)
+    try:
+        _header(root, h)
+    except ValueError:  # a control character in --reader/--author
+        raise UsageError(
+            "reader or author holds a control character XML cannot carry",
+            hint="give --reader/--author as plain text",
+        ) from None
     try:
         _body(root, message.case)
     except ValueError as exc:  # lxml refuses control characters that XML cannot hold

@@ -166,12 +166,36 @@ _HYPHEN_END = re.compile(r"(?<=[^\W\d_])-$")
 _KEEP_HYPHEN_NEXT = {"und", "oder", "bzw.", "sowie", "and", "or"}
 
 
+# Characters XML 1.0 cannot carry (ESC, BEL, …; lxml refuses them) and DEL:
+# no portal text holds them on purpose.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
+
+
+def _without_controls(lines: list[Line], findings: list[Finding], name: str) -> list[Line]:
+    out = []
+    for line in lines:
+        clean, n = _CONTROLS.subn("", line.text)
+        if n:
+            findings.append(
+                Finding(
+                    "IMP-REPAIRED",
+                    Severity.WARNING,
+                    "control characters removed (XML cannot carry them)",
+                    Location(file=name, line=line.no),
+                    "Steuerzeichen entfernt (XML kann sie nicht darstellen)",
+                )
+            )
+        out.append(Line(line.no, clean) if n else line)
+    return out
+
+
 def clean_lines(text: str, *, name: str) -> tuple[list[Line], list[Finding]]:
     """Lines of ``text``: footers removed, torn paragraphs and words rejoined, damage repaired."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\f", "\n").replace("\u00a0", " ").replace("\u00ad", "")
     raw = [Line(i + 1, s.rstrip()) for i, s in enumerate(text.split("\n"))]
     findings: list[Finding] = []
+    raw = _without_controls(raw, findings, name)
 
     lines: list[Line] = []
     for line in raw:

@@ -9,21 +9,23 @@ declaration without copying it). Each schema is compiled once per process.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, cast
 
 from lxml import etree
 
-from xzufi_toolkit.errors import SchemaError, UsageError
+from xzufi_toolkit.errors import InputError, SchemaError, UsageError
 from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.inputs import read_file
 from xzufi_toolkit.xzufi.schema import load_schema, schema_path
 
 __all__ = ["ENGINES", "SchemaIssue", "schema_path", "validate_element"]
 
 ENGINES = ("lxml", "xmlschema")
+MAX_SCHEMA_BYTES = 16 * 1024 * 1024
 _CLARK = re.compile(r"\{http://xoev\.de/schemata/xzufi/\d_\d_\d\}")
 _VALUE = re.compile(r"(?i)\b(value)\s*'[^']*'")
 
@@ -50,12 +52,27 @@ def _lxml_schema(version: str, schema_dir: str | None) -> etree.XMLSchema:
 def _xmlschema_schema(path: str) -> Any:
     import xmlschema
 
-    head = Path(path).read_bytes()[:4096]
+    try:
+        head = read_file(path, limit=MAX_SCHEMA_BYTES)[:4096]
+    except InputError as exc:
+        raise SchemaError(f"schema cannot be read: {exc.message}", file=path) from None
     cls = xmlschema.XMLSchema11 if b'minVersion="1.1"' in head else xmlschema.XMLSchema10
     try:
-        return cls(path)
-    except (xmlschema.XMLSchemaException, OSError) as exc:
-        raise SchemaError(f"schema does not compile: {exc}", file=path) from None
+        with warnings.catch_warnings():
+            # a failed xs:import is a warning on stderr by default: make it the one error
+            warnings.simplefilter("error")
+            # local files only (xs:import/xs:include over HTTP are never fetched), no DTDs
+            return cls(path, allow="local", defuse="always")
+    except (xmlschema.XMLSchemaException, OSError, Warning) as exc:
+        raise SchemaError(f"schema does not compile: {_short(exc)}", file=path) from None
+
+
+def _short(exc: BaseException) -> str:
+    """The first line of xmlschema's message: the rest quotes schema components
+    and can quote an included file's contents."""
+    text = str(getattr(exc, "message", None) or exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return first.rstrip(":")[:300]
 
 
 def _lxml_issues(
@@ -92,7 +109,7 @@ def _xmlschema_issues(
     except xmlschema.XMLSchemaException as exc:
         yield SchemaIssue(
             line=xmlsafe.source_line(el),
-            message=_clean(f"xmlschema cannot validate: {exc}", show_values),
+            message=_clean(f"xmlschema cannot validate: {_short(exc)}", show_values),
             path=None,
         )
 
