@@ -13,7 +13,7 @@ template and pins its SHA-256; each form field gets one rule::
 
 Paths are the JSON paths the case findings use (``$.a.b[0]``, ``[*]`` for every
 element). Transforms run in order on each value: ``date`` (ISO date or partial
-date -> TT.MM.JJJJ / MM.JJJJ / JJJJ; other values pass unchanged), ``table``
+date -> TT.MM.JJJJ, 00.MM.JJJJ, 00.00.JJJJ; other values pass unchanged), ``table``
 (code -> label: an inline object, a name under ``tables``, or
 ``codelist:NAME`` for a packaged code list; ``fallback`` formats unknown
 codes, otherwise they are a finding), ``number`` (German decimal comma,
@@ -226,7 +226,8 @@ def _date(value: Any) -> Any:
     if not m:
         return value
     year, month, day = m.groups()
-    return ".".join(p for p in (day, month, year) if p)
+    # German registers write an unknown day or month as 00: "00.07.1985", "00.00.1979"
+    return f"{day or '00'}.{month or '00'}.{year}"
 
 
 def _number(value: Any, decimals: int | None) -> Any:
