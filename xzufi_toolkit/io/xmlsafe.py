@@ -40,6 +40,9 @@ class XmlLimits:
 
     max_bytes: int = 64 * 1024 * 1024
     max_depth: int = 100
+    # distinct (prefix, URI) declarations in a streamed document: libxml2 collects
+    # the ones in scope of each entry it validates with a nested loop (quadratic)
+    max_namespaces: int = 1000
 
 
 DEFAULT_LIMITS = XmlLimits()
@@ -254,6 +257,7 @@ def iterparse(
     events: tuple[str, ...] = ("end",),
     tag: str | None = None,
     file: str | None = None,
+    limits: XmlLimits = DEFAULT_LIMITS,
 ) -> Iterator[tuple[str, etree._Element]]:
     """Stream a document with the same safe settings as :func:`parse_bytes`.
 
@@ -271,13 +275,17 @@ def iterparse(
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror}", file=name) from None
         with fh:
-            yield from _iterparse_stream(fh, events, tag, name)
+            yield from _iterparse_stream(fh, events, tag, name, limits)
         return
-    yield from _iterparse_stream(source, events, tag, name)
+    yield from _iterparse_stream(source, events, tag, name, limits)
 
 
 def _iterparse_stream(
-    stream: IO[bytes], events: tuple[str, ...], tag: str | None, name: str | None
+    stream: IO[bytes],
+    events: tuple[str, ...],
+    tag: str | None,
+    name: str | None,
+    limits: XmlLimits,
 ) -> Iterator[tuple[str, etree._Element]]:
     readable: IO[bytes] | _Prefixed
     if hasattr(stream, "peek") and _utf8(getattr(stream, "name", "")):  # lxml reads .name
@@ -289,12 +297,12 @@ def _iterparse_stream(
     check_prolog(head, file=name)
     context = etree.iterparse(
         readable,  # lxml reads any object with read()
-        events=events,
+        events=(*events, "start-ns") if "start-ns" not in events else events,
         tag=tag,
         remove_comments=False,
         **_SAFE_SETTINGS,
     )
-    events_iter = iter(context)
+    events_iter = _counting_namespaces(iter(context), "start-ns" in events, limits, name)
     try:
         first = next(events_iter, None)
         if first is None:
@@ -307,3 +315,23 @@ def _iterparse_stream(
         yield from events_iter
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, name) from None
+
+
+def _counting_namespaces(
+    events: Iterator[tuple[str, Any]], wanted: bool, limits: XmlLimits, name: str | None
+) -> Iterator[tuple[str, Any]]:
+    """The events, refused beyond ``limits.max_namespaces`` distinct declarations
+    (a writer that redeclares its prefix on every entry counts once)."""
+    seen: set[tuple[str, str]] = set()
+    for event in events:
+        if event[0] == "start-ns":
+            seen.add(event[1])
+            if len(seen) > limits.max_namespaces:
+                raise LimitExceededError(
+                    f"more than {limits.max_namespaces} distinct namespace declarations",
+                    file=name,
+                    hint="an XZuFi document declares a few namespaces",
+                )
+            if not wanted:
+                continue
+        yield event
