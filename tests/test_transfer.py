@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -124,10 +125,10 @@ def test_messy_transfer_variants() -> None:
             writer.write(item.entry)
     codes = [f.code for f in writer.findings]
     assert "XZ-C002" in codes  # nachrichtenkopf moved to the 2.3.1 namespace
-    assert codes.count("XZ-C001") == 1  # the organisation unit is not converted
+    assert "XZ-C001" not in codes  # the organisation unit is converted, typed
     message3, entries3 = read_all(buf.getvalue())
     assert message3.version == "2.3.1"
-    assert [e.object_id for e in entries3] == ["L-7", "L-never-sent"]
+    assert [e.object_id for e in entries3] == ["L-7", "OE-1", "L-never-sent"]
 
 
 def test_empty_message_has_a_frame_and_no_entries() -> None:
@@ -141,24 +142,55 @@ def test_empty_message_has_a_frame_and_no_entries() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "says"),
+    ("body", "code"),
     [
         (
             b"<t:schreibe><t:leistung><t:id>A</t:id></t:leistung>"
             b"<t:leistung><t:id>B</t:id></t:leistung></t:schreibe>",
-            "exactly one object",
+            "XZ-BULK-007",
         ),
-        (b"<t:schreibe><t:leistung/></t:schreibe>", "no readable <id>"),
+        (b"<t:schreibe/>", "XZ-BULK-007"),
+        (b"<t:schreibe><t:leistung/></t:schreibe>", "XZ-BULK-004"),
+        (b'<t:loesche><t:id schemeAgencyID="A">x</t:id></t:loesche>', "XZ-BULK-005"),
+        (b'<t:loesche klasse="Gebiet"><t:id schemeAgencyID="A">x</t:id></t:loesche>', "XZ-BULK-006"),
+        (
+            b"<t:schreibe><t:zustaendigkeitTransferObjekt><t:zustaendigkeit>"
+            b'<t:id schemeAgencyID="A">z</t:id></t:zustaendigkeit>'
+            b"</t:zustaendigkeitTransferObjekt></t:schreibe>",
+            "XZ-BULK-008",
+        ),
     ],
 )
-def test_broken_entries_name_their_line(body: bytes, says: str) -> None:
+def test_broken_entries_are_findings_and_kept(body: bytes, code: str) -> None:
+    """Never an exception, never a skipped entry: a finding with entry and line, and
+    the entry written back as it was."""
     doc = (
         b'<t:xzufi.transfer xmlns:t="http://xoev.de/schemata/xzufi/2_3_1" xzufiVersion="2.3.1">\n'
         b"<t:nachrichtenkopf/>\n" + body + b"\n</t:xzufi.transfer>"
     )
-    with pytest.raises(errors.InputError, match=says) as info:
-        list(open_transfer(doc, file="bulk.xml"))
-    assert (info.value.file, info.value.line) == ("bulk.xml", 3)
+    items = list(open_transfer(doc, file="bulk.xml"))
+    assert len(items) == 1
+    (finding,) = items[0].findings
+    assert finding.code == code
+    assert (finding.location.file, finding.location.line, finding.location.entry) == (
+        "bulk.xml",
+        3,
+        0,
+    )
+    message, entries = read_all(doc)
+    again = read_all(write_all(message, entries, "2.3.1"))[1]
+    assert [_tree(e.xml) for e in again] == [_tree(e.xml) for e in entries]
+
+
+def _tree(xml: bytes | None) -> object:
+    """Elements (Clark names), attributes and text of ``xml``; prefixes do not count."""
+    assert xml is not None
+
+    def walk(el: etree._Element) -> object:
+        kids = [walk(c) for c in el if isinstance(c.tag, str)]
+        return (el.tag, sorted(el.attrib.items()), (el.text or "").strip(), kids)
+
+    return walk(xmlsafe.parse_bytes(xml).getroot())
 
 
 def test_single_document_is_not_a_transfer_message() -> None:

@@ -340,10 +340,10 @@ def test_cli_schema_dir_and_verbose(capsys: pytest.CaptureFixture[str], tmp_path
     official.mkdir()
     # a stand-in for the official XSD folder: the profile, made self-contained
     text = schema_path("2.2.0").read_text("utf-8")
-    shutil.copy(schema_path("2.2.0").parent.parent / "xzufi-common" / "xzufi-basis.xsd", official)
-    (official / "xzufi.xsd").write_text(
-        text.replace("../xzufi-common/xzufi-basis.xsd", "xzufi-basis.xsd"), "utf-8"
-    )
+    for part in ("xzufi-basis.xsd", "xzufi-objekte.xsd"):
+        shutil.copy(schema_path("2.2.0").parent.parent / "xzufi-common" / part, official)
+        text = text.replace(f"../xzufi-common/{part}", part)
+    (official / "xzufi.xsd").write_text(text, "utf-8")
     bad = str(INVALID / "XZ-XSD-001-order.xml")
     rc, out, _ = _run(capsys, "-v", "-f", "text", "--schema-dir", str(official), bad)
     assert rc == 1 and "[XZ-XSD-001]" in out and " at /xzufi:leistung" in out

@@ -25,7 +25,10 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # typing only: the model never imports lxml
+    from xzufi_toolkit.xzufi.objects import Loeschung, TransferObject
 
 _TAG = re.compile(rb"\s*<(?:[^\s/>:]+:)?([^\s/>:]+)")
 
@@ -442,8 +445,10 @@ class TransferEntry:
     object (``leistung``, ``organisationseinheit``…), for ``loesche`` the
     ``klasse`` attribute (``Leistung``…). ``index`` counts entries from 0,
     ``line`` is where the entry starts. ``leistung`` is filled for a written
-    Leistung; every other object (and the content of ``loesche``) is kept as
-    ``xml`` bytes of the ``schreibe``/``loesche`` element.
+    Leistung, ``obj`` for the four other kinds (:mod:`xzufi_toolkit.xzufi.objects`),
+    ``deletion`` for a ``loesche``. Every entry but a Leistung also keeps the
+    ``xml`` bytes of its ``schreibe``/``loesche`` element (an entry of unusable
+    shape, e.g. a ``schreibe`` with two objects, has only those).
     """
 
     op: TransferOp
@@ -453,6 +458,8 @@ class TransferEntry:
     line: int | None = None
     leistung: Leistung | None = None
     xml: bytes | None = None
+    obj: TransferObject | None = None
+    deletion: Loeschung | None = None
 
 
 @dataclass(slots=True, kw_only=True)

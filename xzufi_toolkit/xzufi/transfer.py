@@ -29,11 +29,18 @@ from xzufi_toolkit.errors import InputError, LimitExceededError
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import Leistung, TransferEntry, TransferMessage
+from xzufi_toolkit.xzufi.objects import (
+    loeschung_element,
+    loeschung_from_element,
+    object_element,
+    object_from_element,
+)
 from xzufi_toolkit.xzufi.reader import (
     bytes_stream,
     compact_xml,
     leistung_from_element,
 )
+from xzufi_toolkit.xzufi.transfer_checks import EntryShape, entry_shape
 from xzufi_toolkit.xzufi.versions import (
     SPECS,
     TRANSFER_ROOT,
@@ -54,13 +61,8 @@ __all__ = [
 ]
 
 _XZUFI_NS = {s.ns for s in SPECS.values()}
-_OBJECTS = {
-    "leistung",
-    "spezialisierung",
-    "organisationseinheit",
-    "onlinedienst",
-    "zustaendigkeitTransferObjekt",
-}
+#: Problems only the validator reports (show and convert stay quiet about them).
+_VALIDATION_ONLY = frozenset({"XZ-BULK-009"})
 
 
 @dataclass(slots=True)
@@ -257,49 +259,91 @@ class TransferReader:
                 file=self.file,
                 line=xmlsafe.source_line(deep),
             )
-        op = "schreibe" if _local(el) == "schreibe" else "loesche"
-        kids = [c for c in el if isinstance(c.tag, str)]
-        if op == "loesche":
-            ident = next((c for c in kids if _local(c) == "id"), None)
+        shape = entry_shape(el)
+        found = [
+            self._problem(p.code, p.severity, p.message, p.message_de, line, index, shape)
+            for p in shape.problems
+            if p.code not in _VALIDATION_ONLY
+        ]
+        xml = compact_xml(el)
+        if shape.op == "loesche":
+            deletion = loeschung_from_element(el)
             entry = TransferEntry(
                 op="loesche",
-                klasse=el.get("klasse") or "",
-                object_id=(ident.text or "").strip() if ident is not None else None,
+                klasse=deletion.klasse or "",
+                object_id=shape.object_id,
                 index=index,
                 line=line,
-                xml=compact_xml(el),
+                xml=xml,
+                deletion=deletion,
             )
-            return ReadEntry(entry=entry)
-        obj = kids[0] if len(kids) == 1 else None
-        if obj is None or _local(obj) not in _OBJECTS:
-            raise InputError(
-                "<schreibe> must hold exactly one object (leistung, organisationseinheit, …)",
-                file=self.file,
-                line=line,
-            )
-        klasse = _local(obj)
-        if klasse == "leistung":
-            result = leistung_from_element(obj, version, file=self.file)
-            found = [f.at(entry=index, object_id=result.leistung.id.value) for f in result.findings]
+            return ReadEntry(entry=entry, findings=found)
+        obj = shape.obj
+        if obj is None or not shape.known or el.attrib or shape.object_id is None:
+            # no object, several, an unknown kind, no id, or attributes on schreibe: kept as read
+            if obj is not None and not shape.known:
+                found.append(
+                    self._problem(
+                        "XZ-N005",
+                        Severity.INFO,
+                        f"object <{shape.kind}> is not an XZuFi object kind; entry kept verbatim",
+                        f"Objekt <{shape.kind}> ist keine XZuFi-Objektart; Eintrag unverändert"
+                        " übernommen",
+                        line,
+                        index,
+                        shape,
+                    )
+                )
             entry = TransferEntry(
                 op="schreibe",
-                klasse=klasse,
-                object_id=result.leistung.id.value,
+                klasse=shape.kind or "",
+                object_id=shape.object_id,
+                index=index,
+                line=line,
+                xml=xml,
+            )
+            return ReadEntry(entry=entry, findings=found)
+        if shape.kind == "leistung":
+            result = leistung_from_element(obj, version, file=self.file)
+            object_id = result.leistung.id.value
+            found += [f.at(entry=index, object_id=object_id) for f in result.findings]
+            entry = TransferEntry(
+                op="schreibe",
+                klasse="leistung",
+                object_id=object_id,
                 index=index,
                 line=line,
                 leistung=result.leistung,
             )
             return ReadEntry(entry=entry, findings=found)
-        ident = next((c for c in obj if isinstance(c.tag, str) and _local(c) == "id"), None)
         entry = TransferEntry(
             op="schreibe",
-            klasse=klasse,
-            object_id=(ident.text or "").strip() if ident is not None else None,
+            klasse=shape.kind or "",
+            object_id=shape.object_id,
             index=index,
             line=line,
-            xml=compact_xml(el),
+            xml=xml,
+            obj=object_from_element(obj),
         )
-        return ReadEntry(entry=entry)
+        return ReadEntry(entry=entry, findings=found)
+
+    def _problem(  # noqa: PLR0917  # one private call shape, read at its call sites
+        self,
+        code: str,
+        severity: Severity,
+        en: str,
+        de: str,
+        line: int | None,
+        index: int,
+        shape: EntryShape,
+    ) -> Finding:
+        return Finding(
+            code=code,
+            severity=severity,
+            message=en,
+            message_de=de,
+            location=Location(file=self.file, line=line, entry=index, object_id=shape.object_id),
+        )
 
 
 def _renamespace(el: etree._Element, ns: str) -> bool:
@@ -411,29 +455,46 @@ class TransferWriter:
             obj, found = leistung_element(entry.leistung, self.spec.version)
             el.append(obj)
             self.findings.extend(f.at(entry=index) for f in found)
+        elif entry.op == "schreibe" and entry.obj is not None:
+            el = etree.Element(f"{{{ns}}}schreibe", nsmap={"xzufi": ns})
+            el.append(object_element(entry.obj, self.spec.version))
+        elif entry.op == "loesche" and entry.deletion is not None:
+            el = loeschung_element(entry.deletion, self.spec.version)
         elif entry.xml is not None:
-            el = xmlsafe.parse_bytes(entry.xml, file="<entry>").getroot()
-            if entry.op == "loesche":
-                _renamespace(el, ns)  # id + klasse: the same in both versions
-            if etree.QName(el).namespace != ns:
+            el = self._from_xml(entry.xml)
+            if _renamespace(el, ns) and entry.op == "schreibe":
+                # kept verbatim (unusable shape or an unknown kind): moved, not converted
                 self.findings.append(
                     Finding(
-                        code="XZ-C001",
-                        severity=Severity.WARNING,
-                        message=f"{entry.op} {entry.klasse} of another XZuFi version is not"
-                        " converted; entry skipped",
-                        message_de=f"{entry.op} {entry.klasse} einer anderen XZuFi-Version wird"
-                        " nicht umgewandelt; Eintrag entfällt",
+                        code="XZ-C002",
+                        severity=Severity.INFO,
+                        message=f"schreibe {entry.klasse or '-'} written as read, moved to the"
+                        f" XZuFi {self.spec.version} namespace (not converted; check it)",
+                        message_de=f"schreibe {entry.klasse or '-'} unverändert in den Namensraum"
+                        f" von XZuFi {self.spec.version} übernommen (nicht umgewandelt; bitte"
+                        " prüfen)",
                         location=Location(entry=index, object_id=entry.object_id),
                     )
                 )
-                return
         else:
-            raise ValueError("a transfer entry needs a Leistung or its XML")
+            raise ValueError("a transfer entry needs a Leistung, an object, a deletion or its XML")
         etree.indent(el, space="  ", level=1)
         self._xf.write("  ")
         self._xf.write(el)
         self._xf.write("\n")
+
+    def _from_xml(self, xml: bytes) -> etree._Element:
+        """An entry given as XML: typed and written like a read one where it can be
+        (so that both come out alike), else as it is."""
+        el = xmlsafe.parse_bytes(xml, file="<entry>").getroot()
+        shape = entry_shape(el)
+        if shape.op == "loesche":
+            return loeschung_element(loeschung_from_element(el), self.spec.version)
+        if shape.obj is not None and shape.known and shape.kind != "leistung" and not el.attrib:
+            out = etree.Element(f"{{{self.spec.ns}}}schreibe", nsmap={"xzufi": self.spec.ns})
+            out.append(object_element(object_from_element(shape.obj), self.spec.version))
+            return out
+        return el
 
     def write_leistung(self, leistung: Leistung) -> None:
         self.write(
