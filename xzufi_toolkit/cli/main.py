@@ -29,6 +29,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "case_cmds",  # case check, message build, message read
     "bundle_cmd",  # bundle, bundle verify
     "demo_cmd",  # demo
+    "catalog_cmd",  # catalog apply, sync, responsible, stats, export
+    "xdf_cmd",  # xdf check, xdf jsonschema, data check (groups open to others: command_group)
 )
 
 EXIT_OK = 0
