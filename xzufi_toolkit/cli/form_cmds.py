@@ -2,7 +2,9 @@
 
 ``fill`` checks each case first as ``case check`` does (schema, rules, and
 the bundled Leistung unless ``--leistung``/``--no-leistung`` say otherwise)
-and refuses invalid data; values are then checked against the template;
+and refuses invalid data; another authority's form (``--form`` with
+``--mapping``) takes any JSON instead, checked against ``--data-schema`` when
+given; values are then checked against the template;
 nothing is written for a case with errors. Several cases fill in a batch into ``-o DIR`` with
 ``--jobs N`` worker processes, each building the font subset once.
 """
@@ -37,7 +39,7 @@ from xzufi_toolkit.findings import Finding, Report
 
 if TYPE_CHECKING:
     from xzufi_toolkit.model import Leistung
-    from xzufi_toolkit.pipeline import FormSetup
+    from xzufi_toolkit.pipeline import DataSchema, FormSetup
 
 __all__ = ["register"]
 
@@ -53,6 +55,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fill.add_argument("--form", help="template PDF (default: the bundled form)")
     fill.add_argument("--mapping", help="mapping JSON (default: the bundled mapping)")
     fill.add_argument("--flatten", action="store_true", help="merge fields into the pages (qpdf)")
+    fill.add_argument(
+        "--data-schema",
+        metavar="SCHEMA.json",
+        help="JSON Schema the data are checked against first (for any form; another "
+        "authority's form gets no residence-permit case checks)",
+    )
     fill.add_argument("--jobs", type=int, default=1, help="worker processes for several cases")
     fill.add_argument(
         "--today", type=iso_date, metavar="YYYY-MM-DD", help="date the rules check against"
@@ -71,8 +79,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     insp = fsub.add_parser("inspect", help="list the fields of any AcroForm")
     insp.add_argument("pdf", metavar="PDF")
-    insp.add_argument("--json", action="store_true", help="machine-readable output")
-    insp.add_argument("--skeleton", action="store_true", help="print a mapping skeleton")
+    insp.add_argument("--json", action="store_true", help="the same as --format json")
+    insp.add_argument(
+        "--skeleton",
+        action="store_true",
+        help="a mapping to complete, with each field's printed label, tooltip and options "
+        "(--format text or markdown: the same for review)",
+    )
+    insp.add_argument(
+        "--format",
+        dest="output_format",
+        choices=("json", "text", "markdown"),
+        help="output format (default: text; json with --skeleton)",
+    )
     insp.set_defaults(handler=_inspect)
 
     prev = fsub.add_parser("preview", help="render a page to PNG (pdfium or poppler)")
@@ -105,10 +124,28 @@ def _setup(form_path: str | None, mapping_path: str | None) -> FormSetup:
 
 
 def _init_worker(
-    form_path: str | None, mapping_path: str | None, leistung: Leistung | None
+    form_path: str | None,
+    mapping_path: str | None,
+    leistung: Leistung | None,
+    schema_path: str | None = None,
 ) -> None:
     _WORKER["setup"] = _setup(form_path, mapping_path)
     _WORKER["leistung"] = leistung
+    _WORKER["schema"] = _data_schema(schema_path)
+
+
+def _data_schema(path: str | None) -> DataSchema | None:
+    """The ``--data-schema`` file, loaded and checked (a bad one is a configuration error)."""
+    from xzufi_toolkit.errors import ConfigError
+    from xzufi_toolkit.pipeline import load_data_schema
+
+    if path is None:
+        return None
+    try:
+        data, name = read_input(path)
+    except InputError as exc:
+        raise ConfigError(exc.message, file=path, hint=exc.hint) from None
+    return load_data_schema(data, file=name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,33 +164,41 @@ FillResult = tuple[str, int, list[Finding], str | None]
 
 
 def fill_one(
-    task: FillTask, setup: FormSetup | None = None, leistung: Leistung | None = None
+    task: FillTask,
+    setup: FormSetup | None = None,
+    leistung: Leistung | None = None,
+    schema: DataSchema | None = None,
 ) -> FillResult:
     """Fill one case; (case, exit code, findings, error message).
 
-    The findings are the case check's (warnings and infos too) and the form's
-    notes; a case that cannot be read is a ``CASE-INPUT`` finding. The error
-    message is for what is not a finding (e.g. the PDF cannot be written).
+    The findings are the data schema's (``--data-schema``), the case check's
+    (the bundled form only; warnings and infos too) and the form's notes; a
+    case that cannot be read is a ``CASE-INPUT`` finding. The error message is
+    for what is not a finding (e.g. the PDF cannot be written).
     """
-    from xzufi_toolkit.pipeline import check_case_bytes, fill_case
+    from xzufi_toolkit.pipeline import check_case_bytes, check_data_bytes, fill_case
 
     if setup is None:
-        setup, leistung = _WORKER["setup"], _WORKER["leistung"]
+        setup, leistung, schema = _WORKER["setup"], _WORKER["leistung"], _WORKER["schema"]
     show = task.show_values
     try:
         data, name = read_input(task.case)
-        checked = check_case_bytes(
-            data, today=task.today, file=name, leistung=leistung, show_values=show
-        )
+        document, report = check_data_bytes(data, schema=schema, file=name, show_values=show)
+        found = list(report)
+        if setup.own_form:  # the residence-permit case: its schema, rules and Leistung
+            checked = check_case_bytes(
+                data, today=task.today, file=name, leistung=leistung, show_values=show
+            )
+            document = checked.document
+            found += list(checked.report)
     except ValidationFailedError as exc:
         findings = list(exc.report)
         return task.case, 1, findings, None if findings else str(exc)
     except InputError as exc:
         return task.case, 1, [input_finding("CASE-INPUT", exc)], None
-    found = list(checked.report)
     try:
         pdf, notes = fill_case(
-            checked.document,
+            document,
             setup=setup,
             flatten=task.flatten,
             annex=task.annex,
@@ -191,20 +236,24 @@ def _fill(args: argparse.Namespace) -> int:
         )
         for case in args.cases
     ]
-    inputs = [p for p in (*args.cases, args.form, args.mapping, args.leistung) if p]
+    inputs = [
+        p for p in (*args.cases, args.form, args.mapping, args.leistung, args.data_schema) if p
+    ]
     check_report_file(args, inputs, [t.output for t in tasks])
     setup = _setup(args.form, args.mapping)  # fail fast on a bad form or mapping
-    leistung = leistung_from_args(args)  # an unreadable --leistung stops the run
+    schema = _data_schema(args.data_schema)
+    # an unreadable --leistung stops the run; another authority's form needs none
+    leistung = leistung_from_args(args) if setup.own_form else None
     results: list[FillResult]
     if args.jobs == 1 or not several:
-        results = [fill_one(task, setup, leistung) for task in tasks]
+        results = [fill_one(task, setup, leistung, schema) for task in tasks]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(
             max_workers=args.jobs,
             initializer=_init_worker,
-            initargs=(args.form, args.mapping, leistung),
+            initargs=(args.form, args.mapping, leistung, args.data_schema),
         ) as pool:
             chunk = max(1, len(tasks) // (args.jobs * 4))
             results = list(pool.map(fill_one, tasks, chunksize=chunk))
@@ -238,42 +287,26 @@ def _report(results: list[FillResult], args: argparse.Namespace, inputs: list[st
 
 # -- inspect / preview -----------------------------------------------------
 def _inspect(args: argparse.Namespace) -> int:
-    from xzufi_toolkit.form.inspect import inspect_form, mapping_skeleton
+    from xzufi_toolkit.form.inspect import describe_form, inspect_form, mapping_skeleton
+    from xzufi_toolkit.form.labels import with_labels
 
     _quiet_pypdf()
     data, name = read_input(args.pdf)
     info = inspect_form(data, file=name)
-    if args.skeleton:
-        doc = mapping_skeleton(info, form_name=Path(name).name)
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    fmt = args.output_format or ("json" if args.json or args.skeleton else "text")
+    if args.skeleton or fmt != "json":
+        info = with_labels(data, info, file=name)  # the printed labels, for people
+    if fmt != "json":
+        sys.stdout.write(describe_form(info, file=name, fmt=fmt))
+        if fmt == "text" and not args.skeleton:
+            sys.stdout.write(
+                f"XFA: {'yes (hybrid; filling removes it)' if info.xfa else 'no'}; "
+                f"NeedAppearances: {'yes' if info.need_appearances else 'no'}; "
+                f"fonts in /DR: {', '.join(info.fonts) or '-'}\n"
+            )
         return 0
-    if args.json:
-        sys.stdout.write(json.dumps(info.as_dict(), ensure_ascii=False, indent=2) + "\n")
-        return 0
-    lines = [
-        f"{name}: {len(info.fields)} field(s) on {info.pages} page(s), sha256 {info.sha256}",
-        f"XFA: {'yes (hybrid; filling removes it)' if info.xfa else 'no'}; "
-        f"NeedAppearances: {'yes' if info.need_appearances else 'no'}; "
-        f"fonts in /DR: {', '.join(info.fonts) or '-'}",
-    ]
-    for f in info.fields:
-        extra = []
-        if f.max_len is not None:
-            extra.append(f"max {f.max_len}" + (" comb" if f.comb else ""))
-        if f.date_format:
-            extra.append(f"format {f.date_format}")
-        if f.options:
-            extra.append(f"{len(f.options)} options: " + " | ".join(f.options))
-        if f.on_states:
-            extra.append("states: " + ", ".join(f.on_states))
-        if f.font:
-            extra.append(f"font {f.font} {f.font_size or 'auto'}")
-        if f.read_only:
-            extra.append("read-only")
-        lines.append(
-            f"  p{f.page} {f.kind:<9} {f.name}" + (f"  ({'; '.join(extra)})" if extra else "")
-        )
-    sys.stdout.write("\n".join(lines) + "\n")
+    doc = mapping_skeleton(info, form_name=Path(name).name) if args.skeleton else info.as_dict()
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     return 0
 
 

@@ -24,6 +24,7 @@ from xzufi_toolkit.errors import ValidationFailedError
 from xzufi_toolkit.findings import Finding, Report
 from xzufi_toolkit.form.annex import AnnexEntry, annex_notes, annex_pages
 from xzufi_toolkit.form.fonts import FormFont, form_font
+from xzufi_toolkit.form.fonts import _utf16 as utf16_text  # the ActualText string of names
 from xzufi_toolkit.form.inspect import (
     FieldInfo,
     FormInfo,
@@ -237,12 +238,28 @@ class FormFiller:
         ops.append(b"/Tx BMC q")
         ops.append(f"{_num(1)} {_num(1)} {_num(width - 2)} {_num(height - 2)} re W n".encode())
         ops.append(f"BT /{FONT_RESOURCE} {_num(plan.size)} Tf 0 g".encode())
+        comb = info.kind == "comb" and len(plan.lines) > 1
+        if comb:
+            # One glyph per cell extracts as "1 0 1 1 5" (MuPDF: one line per cell,
+            # even with an ActualText span). So the cells read as one space (pdfium
+            # leaves a stray letter for an empty ActualText), and the value follows
+            # once more, unspaced and invisible (3 Tr, as OCR text layers are): every
+            # engine extracts and finds "10115".
+            ops.append(b"/Span <</ActualText " + utf16_text(" ") + b">> BDC")
         x0 = y0 = 0.0
         for x, y, line in plan.lines:
             ops.append(
                 f"{_num(x - x0)} {_num(y - y0)} Td ".encode() + self.font.show(line, plan.size)
             )
             x0, y0 = x, y
+        if comb:
+            fx, fy, _ = plan.lines[0]
+            ops.append(b"EMC")
+            ops.append(
+                f"{_num(fx - x0)} {_num(fy - y0)} Td 3 Tr ".encode()
+                + self.font.show(text, plan.size)
+                + b" 0 Tr"
+            )
         ops.append(b"ET Q EMC")
         stream = DecodedStreamObject()
         content = b"\n".join(ops)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = [
     "FieldInfo",
     "FormInfo",
+    "describe_form",
+    "field_choices",
     "inspect_form",
     "iter_terminal_fields",
     "mapping_skeleton",
@@ -44,6 +46,8 @@ FF_EDIT = 1 << 18
 FF_COMB = 1 << 24
 
 _DATE_JS = re.compile(r'AFDate_(?:Format|Keystroke)(?:Ex)?\(\s*"([^"]+)"')
+# a text field whose printed label or tooltip asks for a German date
+_DATE_HINT = re.compile(r"TT\.\s?MM\.\s?(?:JJ)?JJ|dd\.\s?mm\.\s?(?:yy)?yy", re.IGNORECASE)
 _DA_FONT = re.compile(r"/([^\s/()<>\[\]{}%]+)\s+([\d.]+)\s+Tf")
 
 
@@ -55,6 +59,9 @@ class FieldInfo:
     combo, list, signature, button. ``options`` are the export values of a
     choice field, ``labels`` what the viewer shows for them; ``on_states`` the
     appearance names that mean "on" for checkboxes and radio groups.
+    ``label`` is the text printed next to the field on the page and
+    ``option_texts`` the text printed next to each on-state's button; both
+    are only filled in by :func:`~xzufi_toolkit.form.labels.with_labels`.
     """
 
     name: str
@@ -75,13 +82,15 @@ class FieldInfo:
     rotation: int = 0
     tooltip: str | None = None
     widgets: int = 1
+    label: str | None = None
+    option_texts: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "page": self.page}
         out["rect"] = [round(v, 2) for v in self.rect]
         if self.rotation:
             out["rotation"] = self.rotation
-        for key in ("max_len", "font", "font_size", "date_format", "tooltip"):
+        for key in ("label", "max_len", "font", "font_size", "date_format", "tooltip"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -94,6 +103,8 @@ class FieldInfo:
                 out["labels"] = list(self.labels)
         if self.on_states:
             out["on_states"] = list(self.on_states)
+        if any(self.option_texts):
+            out["option_texts"] = list(self.option_texts)
         if self.widgets != 1:
             out["widgets"] = self.widgets
         return out
@@ -422,20 +433,31 @@ def _inspect(reader: PdfReader, sha256: str) -> FormInfo:
 
 
 def mapping_skeleton(info: FormInfo, *, form_name: str) -> dict[str, Any]:
-    """A mapping file to complete: every fillable field with an empty path."""
+    """A mapping file to complete: every fillable field with an empty path.
+
+    A text field whose label or tooltip says "TT.MM.JJJJ" gets the ``date``
+    transform, as date fields do. Each rule carries ``about`` (kind, page, printed label, tooltip, limits,
+    every option with its value and printed text) for the person writing the
+    paths. Radio groups and choice fields get a ``table`` from the printed
+    text to the value the form wants ("Rüde" -> "Ruede", "Labrador Retriever"
+    -> "LAB"): data holding the printed words then fills unchanged, and a
+    table keyed by the data's own codes replaces the keys.
+    """
     fields: dict[str, Any] = {}
     for f in info.fields:
         if f.kind in ("signature", "button") or f.read_only:
             continue
         spec: dict[str, Any] = {"path": None}
-        if f.kind == "date":
+        hints = f"{f.label or ''} {f.tooltip or ''}"
+        if f.kind == "date" or (f.kind == "text" and _DATE_HINT.search(hints)):
             spec["transform"] = ["date"]
         elif f.kind == "checkbox":
             spec["transform"] = ["bool"]
         elif f.kind in ("radio", "combo", "list"):
+            pairs = field_choices(f)
             spec["transform"] = ["table"]
-            choices = f.on_states if f.kind == "radio" else f.options
-            spec["table"] = {"CODE": choices[0] if choices else ""}
+            spec["table"] = {(text or value): value for value, text in pairs}
+        spec["about"] = _about(f)
         fields[f.name] = spec
     return {
         "mapping_version": 1,
@@ -443,3 +465,80 @@ def mapping_skeleton(info: FormInfo, *, form_name: str) -> dict[str, Any]:
         "form_sha256": info.sha256,
         "fields": fields,
     }
+
+
+def field_choices(f: FieldInfo) -> list[tuple[str, str]]:
+    """(value the form stores, text printed for it) for each option or on-state."""
+    if f.kind in ("radio", "checkbox"):
+        texts = f.option_texts or ("",) * len(f.on_states)
+        return list(zip(f.on_states, texts, strict=False))
+    return list(zip(f.options, f.labels, strict=False))
+
+
+def _about(f: FieldInfo) -> dict[str, Any]:
+    about: dict[str, Any] = {"kind": f.kind, "page": f.page}
+    for key in ("label", "tooltip", "max_len", "date_format"):
+        value = getattr(f, key)
+        if value is not None:
+            about[key] = value
+    if f.comb:
+        about["comb"] = True
+    if f.required:
+        about["required"] = True
+    if f.kind in ("radio", "combo", "list", "checkbox"):
+        about["options"] = [
+            {"value": value, "text": text} if text else {"value": value}
+            for value, text in field_choices(f)
+        ]
+    return about
+
+
+def describe_form(info: FormInfo, *, file: str, fmt: str = "text") -> str:
+    """The fields for a person: ``text`` (aligned lines) or ``markdown`` (a table).
+
+    Each row: page, kind, field name, printed label, tooltip, limits, and each
+    option as ``value`` = "printed text", so a mapping can be reviewed by eye.
+    """
+    rows = []
+    for f in info.fields:
+        limits = []
+        if f.max_len is not None:
+            limits.append(f"max {f.max_len}" + (" comb" if f.comb else ""))
+        if f.date_format:
+            limits.append(f"format {f.date_format}")
+        if f.read_only:
+            limits.append("read-only")
+        if f.required:
+            limits.append("required")
+        choices = "; ".join(
+            f"{value} = {text!r}" if text and text != value else value
+            for value, text in field_choices(f)
+        )
+        cells = (f.name, f.label or "", f.tooltip or "", ", ".join(limits), choices)
+        rows.append((str(f.page), f.kind, *(_clean(c) for c in cells)))
+    head = f"{file}: {len(info.fields)} field(s) on {info.pages} page(s), sha256 {info.sha256}"
+    if fmt == "markdown":
+        cols = ("page", "kind", "field", "printed label", "tooltip", "limits", "options")
+        lines = [f"**{_md(_clean(head))}**", "", "| " + " | ".join(cols) + " |"]
+        lines.append("|" + "---|" * len(cols))
+        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+        return "\n".join(lines) + "\n"
+    lines = [_clean(head)]
+    for page, kind, name, label, tip, limit, choices in rows:
+        lines.append(f"  p{page} {kind:<9} {name}")
+        for key, value in (("label", label), ("tooltip", tip), ("limits", limit)):
+            if value:
+                lines.append(f"      {key}: {value}")
+        if choices:
+            lines.append(f"      options: {choices}")
+    return "\n".join(lines) + "\n"
+
+
+def _clean(text: str) -> str:
+    """Names and labels come from the PDF: line breaks and escape codes become spaces."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _md(text: str) -> str:
+    """A table cell: backslashes and pipes escaped."""
+    return text.replace("\\", "\\\\").replace("|", "\\|")

@@ -11,8 +11,10 @@ template and pins its SHA-256; each form field gets one rule::
     "unterlage_lichtbild": {"path": "$.unterlagen[*].art", "transform": ["contains"],
                             "value": "02"}
 
-Paths are the JSON paths the case findings use (``$.a.b[0]``, ``[*]`` for every
-element). Transforms run in order on each value: ``date`` (ISO date or partial
+Paths are the JSON paths the findings use (``$.a.b[0]``, ``[*]`` for every
+element); a key may hold any letter (``$.halter.straße``), and any key at all
+goes in quotes (``$['Name, Vorname']``, ``$["it's"]``, backslash escapes the
+quote). Transforms run in order on each value: ``date`` (ISO date or partial
 date -> TT.MM.JJJJ, 00.MM.JJJJ, 00.00.JJJJ; other values pass unchanged), ``table``
 (code -> label: an inline object, a name under ``tables``, or
 ``codelist:NAME`` for a packaged code list; ``fallback`` formats unknown
@@ -22,14 +24,22 @@ among them) and ``any``. The results are joined with ``join`` and put into
 ``format`` (``{}``). Booleans reach the filler as true/false and become the
 checkbox's own on-state there.
 
-Hand-written on purpose: the path subset (dots, ``[n]``, ``[*]``) is ten lines;
-a JSONPath library would accept far more than a mapping should contain.
+``format`` and ``fallback`` are checked against a whitelist when the mapping is
+loaded: one replacement field (``{}``/``{0}``; ``{code}``), no attribute access
+or indexing (``{0.__class__}`` would reach Python objects), no conversion, and
+a spec of at most fill, alignment and a width up to :data:`MAX_WIDTH`
+(``{0:>400000000}`` would build a 400 MB string; a precision would cut text).
+
+Hand-written on purpose: the path subset (dots, quoted keys, ``[n]``, ``[*]``)
+is a small tokenizer; a JSONPath library would accept far more (filters,
+scripts, recursive descent) than a mapping should contain.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -44,11 +54,14 @@ from xzufi_toolkit.io.resources import data_file, form_file
 __all__ = [
     "DEFAULT_FORM",
     "DEFAULT_MAPPING",
+    "MAX_WIDTH",
     "FieldRule",
     "FormMapping",
     "apply_mapping",
     "check_mapping",
+    "format_path",
     "load_mapping",
+    "parse_path",
     "require_matching_form",
     "resolve_path",
 ]
@@ -56,7 +69,19 @@ __all__ = [
 DEFAULT_FORM = "aufenthalt-25-4-2.pdf"
 DEFAULT_MAPPING = "aufenthalt-25-4-2.mapping.json"
 
-_PATH_TOKEN = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*)\]")
+# .key (any characters but separators, quotes and blanks), ['quoted'] or
+# ["quoted"] with backslash escapes, [n], [*]
+_PATH_TOKEN = re.compile(
+    r"""\.([^\s.\[\]'"\\]+)"""
+    r"""|\['((?:[^'\\]|\\.)*)'\]|\["((?:[^"\\]|\\.)*)"\]"""
+    r"""|\[(\d{1,9}|\*)\]"""
+)
+_PLAIN_KEY = re.compile(r"""[^\W\d][\w-]*""")  # written as .key in concrete paths
+_UNESCAPE = re.compile(r"\\(.)")
+ALL = -1  # the step of ``[*]``
+PathStep = str | int
+MAX_WIDTH = 200  # widest padding a format may ask for; no form field is wider
+_SPEC = re.compile(r"(?:[^{}]?[<>^])?(\d+)?s?")
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _AGGREGATES = frozenset({"contains", "any"})
 
@@ -67,6 +92,7 @@ class FieldRule:
 
     field: str
     paths: tuple[str, ...]
+    steps: tuple[tuple[PathStep, ...], ...] = ()
     transforms: tuple[str, ...] = ()
     table: dict[str, str] | None = None
     fallback: str | None = None
@@ -141,9 +167,16 @@ def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
         if path is None:
             continue  # a skeleton entry not yet completed: the field stays empty
         paths = (path,) if isinstance(path, str) else tuple(path)
+        steps = []
         for p in paths:
-            if not _valid_path(p):
-                raise ConfigError(f"field {name!r}: not a supported JSON path: {p!r}", file=file)
+            parsed = parse_path(p)
+            if parsed is None:
+                raise ConfigError(
+                    f"field {name!r}: not a supported JSON path: {p[:80]!r}",
+                    file=file,
+                    hint="use $.key, $['any key'], [n] and [*]",
+                )
+            steps.append(parsed)
         table = spec.get("table")
         if isinstance(table, str):
             if table.startswith("codelist:"):
@@ -157,6 +190,7 @@ def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
             FieldRule(
                 field=name,
                 paths=paths,
+                steps=tuple(steps),
                 transforms=tuple(spec.get("transform", ())),
                 table=table,
                 fallback=spec.get("fallback"),
@@ -176,47 +210,102 @@ def load_mapping(data: bytes, *, file: str | None = None) -> FormMapping:
 
 
 def _check_templates(name: str, spec: dict[str, Any], file: str | None) -> None:
-    """``format`` takes one ``{}``, ``fallback`` one ``{code}``: anything else fails here."""
+    """``format`` takes one ``{}``, ``fallback`` ``{code}``: whitelisted, never run here."""
+    for key, names, exactly_one in (("format", {"", "0"}, True), ("fallback", {"code"}, False)):
+        if key in spec:
+            reason = _unsafe_template(spec[key], names, exactly_one=exactly_one)
+            if reason:
+                raise ConfigError(
+                    f"field {name!r}: {key} {reason}",
+                    file=file,
+                    hint="format takes one {} (e.g. 'Az. {}' or '{:>10}'), fallback {code}",
+                )
+
+
+def _unsafe_template(template: str, names: set[str], *, exactly_one: bool) -> str | None:
+    """Why ``template`` is refused, or ``None``: see the module docstring."""
     try:
-        if "format" in spec:
-            spec["format"].format("x")
-        if "fallback" in spec:
-            spec["fallback"].format(code="x")
-    except (KeyError, IndexError, ValueError, AttributeError):
-        raise ConfigError(
-            f"field {name!r}: format takes one {{}}, fallback one {{code}}", file=file
-        ) from None
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return "has an unbalanced { or }"
+    fields = [(name, spec, conv) for _, name, spec, conv in parts if name is not None]
+    for name, spec, conversion in fields:
+        reason = _unsafe_field(name, spec, conversion, names)
+        if reason:
+            return reason
+    if not fields or (exactly_one and len(fields) != 1):
+        return "needs exactly one replacement field" if exactly_one else "has no {code}"
+    return None
 
 
-def _valid_path(path: str) -> bool:
+def _unsafe_field(name: str, spec: str | None, conversion: str | None, names: set[str]) -> str:
+    if name not in names:
+        if any(c in name for c in ".[]"):
+            return "uses attribute access or indexing"
+        return "names an unknown replacement field"
+    if conversion is not None:
+        return "uses a conversion (!r, !s, !a)"
+    m = _SPEC.fullmatch(spec or "")
+    if m is None:
+        return "has a format spec other than fill, alignment and width"
+    if m.group(1) and int(m.group(1)) > MAX_WIDTH:
+        return f"asks for a width over {MAX_WIDTH}"
+    return ""
+
+
+def parse_path(path: str) -> tuple[PathStep, ...] | None:
+    """The steps of ``path`` (keys, indices, :data:`ALL`), or ``None`` when not supported."""
     if not path.startswith("$"):
-        return False
-    rest = path[1:]
-    pos = 0
-    for m in _PATH_TOKEN.finditer(rest):
+        return None
+    steps: list[PathStep] = []
+    pos = 1
+    for m in _PATH_TOKEN.finditer(path, 1):
         if m.start() != pos:
-            return False
+            return None
         pos = m.end()
-    return pos == len(rest)
+        plain, single, double, index = m.groups()
+        if plain is not None:
+            steps.append(plain)
+        elif single is not None or double is not None:
+            steps.append(_UNESCAPE.sub(r"\1", single if single is not None else double))
+        else:
+            steps.append(ALL if index == "*" else int(index))
+    return tuple(steps) if pos == len(path) else None
 
 
-def resolve_path(doc: Any, path: str) -> Iterator[tuple[str, Any]]:
+def format_path(steps: Iterator[PathStep] | tuple[PathStep, ...] | list[PathStep]) -> str:
+    """A concrete JSON path: ``.key`` for plain keys, ``['key']`` for others, ``[n]``."""
+    out = "$"
+    for step in steps:
+        if isinstance(step, int):
+            out += "[*]" if step == ALL else f"[{step}]"
+        elif _PLAIN_KEY.fullmatch(step):
+            out += f".{step}"
+        else:
+            out += "['" + step.replace("\\", "\\\\").replace("'", "\\'") + "']"
+    return out
+
+
+def resolve_path(doc: Any, path: str | tuple[PathStep, ...]) -> Iterator[tuple[str, Any]]:
     """(concrete path, value) for each match of ``path`` in ``doc``; nothing when absent."""
-    current: list[tuple[str, Any]] = [("$", doc)]
-    for m in _PATH_TOKEN.finditer(path[1:]):
-        key, index = m.group(1), m.group(2)
-        nxt: list[tuple[str, Any]] = []
+    steps = parse_path(path) if isinstance(path, str) else path
+    if steps is None:
+        return
+    current: list[tuple[tuple[PathStep, ...], Any]] = [((), doc)]
+    for step in steps:
+        nxt: list[tuple[tuple[PathStep, ...], Any]] = []
         for where, value in current:
-            if key is not None:
-                if isinstance(value, dict) and key in value:
-                    nxt.append((f"{where}.{key}", value[key]))
+            if isinstance(step, str):
+                if isinstance(value, dict) and step in value:
+                    nxt.append(((*where, step), value[step]))
             elif isinstance(value, list):
-                if index == "*":
-                    nxt.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
-                elif int(index) < len(value):
-                    nxt.append((f"{where}[{index}]", value[int(index)]))
+                if step == ALL:
+                    nxt.extend(((*where, i), v) for i, v in enumerate(value))
+                elif step < len(value):
+                    nxt.append(((*where, step), value[step]))
         current = nxt
-    yield from current
+    for where, value in current:
+        yield format_path(where), value
 
 
 def _date(value: Any) -> Any:
@@ -259,7 +348,7 @@ def apply_mapping(
     sources: dict[str, str] = {}
     findings: list[Finding] = []
     for rule in mapping.rules:
-        found = [hit for p in rule.paths for hit in resolve_path(case, p)]
+        found = [hit for p in rule.steps or rule.paths for hit in resolve_path(case, p)]
         items: list[Any] = [v for _, v in found if v is not None]
         if not found:
             continue
