@@ -26,12 +26,17 @@ from sqlalchemy import Connection, Table, delete, insert, tuple_, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from xzufi_toolkit.catalog import tables
-from xzufi_toolkit.catalog.columns import ObjectKey, RowError, key_of, object_row
+from xzufi_toolkit.catalog.columns import (
+    ObjectKey,
+    RowError,
+    identifier_key,
+    leistung_row,
+    object_row,
+)
 from xzufi_toolkit.catalog.errors import StoreError
 from xzufi_toolkit.catalog.store import CatalogStore, store_error
 from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Finding, Location, Severity
-from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import TransferEntry
 from xzufi_toolkit.reporters import RuleMeta
 
@@ -171,19 +176,18 @@ def _finding(code: str, en: str, de: str, entry: TransferEntry, file: str) -> Fi
     )
 
 
-def _schreibe_element(entry: TransferEntry, version: str) -> etree._Element:
-    """The ``schreibe`` element of ``entry`` (a Leistung comes as the model: write it back)."""
-    if entry.xml is not None:
-        return xmlsafe.parse_bytes(entry.xml, file="<entry>").getroot()
-    from xzufi_toolkit.xzufi.versions import spec_for
+def _leistung_xml(entry: TransferEntry, version: str) -> str:
+    """A Leistung comes as the model only: written back by the toolkit's writer
+    (same-version round trips keep every element)."""
     from xzufi_toolkit.xzufi.writer import leistung_element
 
     assert entry.leistung is not None
-    ns = spec_for(version).ns
-    el = etree.Element(f"{{{ns}}}schreibe", nsmap={"xzufi": ns})
     obj, _ = leistung_element(entry.leistung, version)
-    el.append(obj)
-    return el
+    return etree.tostring(obj, encoding="unicode")
+
+
+def _invalid(entry: TransferEntry, file: str, en: str, de: str) -> Finding:
+    return _finding("CAT-INVALID", f"{en}; not applied", f"{de}; nicht übernommen", entry, file)
 
 
 def _apply_entry(batch: _Batch, entry: TransferEntry, version: str, file: str) -> Finding | None:
@@ -200,32 +204,33 @@ def _apply_entry(batch: _Batch, entry: TransferEntry, version: str, file: str) -
                 entry,
                 file,
             )
-        assert entry.xml is not None
-        el = xmlsafe.parse_bytes(entry.xml, file="<entry>").getroot()
         try:
-            key = key_of(el.find("{*}id"), f"loesche {kind}")
+            ident = entry.deletion.id if entry.deletion is not None else None
+            key = identifier_key(ident, f"loesche {kind}")
         except RowError as exc:
-            return _finding(
-                "CAT-INVALID", f"{exc}; not applied", f"{exc.de}; nicht übernommen", entry, file
-            )
+            return _invalid(entry, file, str(exc), exc.de)
         batch.delete(kind, key)
         return None
-    kind = tables.SCHREIBE_KIND[entry.klasse]
-    schreibe = _schreibe_element(entry, version)
-    obj = schreibe[0]
+    kind = tables.SCHREIBE_KIND.get(entry.klasse, "")
     try:
-        key, row = object_row(kind, obj)
+        if kind == "Leistung" and entry.leistung is not None:
+            key, row = leistung_row(entry.leistung)
+            row["xml"] = _leistung_xml(entry, version)
+        elif kind and kind != "Leistung" and entry.obj is not None and entry.xml is not None:
+            key, row = object_row(kind, entry.obj)
+            row["xml"] = entry.xml.decode("utf-8")  # the schreibe element as read
+        else:
+            name = entry.klasse or "(none)"
+            return _invalid(
+                entry,
+                file,
+                f"schreibe holds no object the store can read (object: {name})",
+                f"schreibe enthält kein lesbares Objekt (Objekt: {name})",
+            )
     except RowError as exc:
-        return _finding(
-            "CAT-INVALID",
-            f"{entry.klasse}: {exc}; not applied",
-            f"{entry.klasse}: {exc.de}; nicht übernommen",
-            entry,
-            file,
-        )
+        return _invalid(entry, file, f"{entry.klasse}: {exc}", f"{entry.klasse}: {exc.de}")
     row["agency"], row["id"] = key
     row["version"] = version
-    row["xml"] = etree.tostring(obj, encoding="unicode")
     batch.write(kind, key, row)
     return None
 

@@ -1,23 +1,26 @@
-"""The typed columns of each object kind, taken from its XZuFi element.
+"""The typed columns of each object kind, from the typed objects the
+streaming reader yields (:mod:`xzufi_toolkit.xzufi.objects`, the Leistung
+model).
 
-One function per kind, all behind :func:`object_row`: the element paths are
-the ones real readers of PVOG exports use (see
-``docs/catalog.md`` and the reference notes). Element names are matched in any
-namespace (``{*}``), because real files put ``code``/``name`` in none.
-Contact data and opening hours of an Organisationseinheit are not typed here:
-their shape is not confirmed by evidence, so :mod:`.office` reads them from
-the stored XML when a page shows them.
+One function per kind, all behind :func:`object_row`. Street, house number
+and postcode of an address are not typed by the objects module (the
+evidence shows only ``ort`` and the ``verwaltungspolitischeKodierung``); they
+are taken from the kept elements where present. Contact data and opening
+hours are read from the stored XML when a page shows them (:mod:`.office`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from lxml import etree
+from xzufi_toolkit.model import Extra, Leistung
+from xzufi_toolkit.xzufi import objects
 
-__all__ = ["ObjectKey", "RowError", "key_of", "object_row"]
+__all__ = ["ObjectKey", "RowError", "identifier_key", "leistung_row", "object_row"]
 
 ObjectKey = tuple[str, str]  # (schemeAgencyID or "", id)
+Row = dict[str, str | None]
 
 
 class RowError(ValueError):
@@ -29,110 +32,102 @@ class RowError(ValueError):
         self.de = de
 
 
-def _text(el: etree._Element | None, path: str) -> str | None:
-    if el is None:
-        return None
-    found = el.find(path)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
+def identifier_key(ident: objects.Identifier | None, what: str) -> ObjectKey:
+    """``(schemeAgencyID, id)``; :class:`RowError` without an id text."""
+    value = ident.value.strip() if ident is not None else ""
+    if ident is None or not value:
+        raise RowError(f"{what} has no id", f"{what} hat keine id")
+    return (ident.scheme_agency_id or "").strip(), value
 
 
-def _lang_text(el: etree._Element, path: str) -> str | None:
-    """The German text of a repeated, language-tagged element, else the first."""
+def _german(texts: Sequence[objects.LocalizedString]) -> str | None:
     first: str | None = None
-    for node in el.iterfind(path):
-        text = (node.text or "").strip()
+    for t in texts:
+        text = t.text.strip()
         if not text:
             continue
-        lang = node.get("languageCode") or _text(node, "{*}languageCode") or ""
-        if lang.lower().startswith("de"):
+        if (t.language or "").lower().startswith("de"):
             return text
         first = first or text
     return first
 
 
-def key_of(id_el: etree._Element | None, what: str) -> ObjectKey:
-    """``(schemeAgencyID, id)`` of an id element; :class:`RowError` without text."""
-    value = (id_el.text or "").strip() if id_el is not None else ""
-    if not value:
-        raise RowError(f"{what} has no id", f"{what} hat keine id")
-    return (id_el.get("schemeAgencyID") or "").strip(), value  # type: ignore[union-attr]
+def _kept_text(extras: Sequence[Extra], name: str) -> str | None:
+    found = objects.extras_named(extras, name)
+    return (found[0].text or "").strip() or None if found else None
 
 
-def _leistung(obj: etree._Element) -> tuple[ObjectKey, dict[str, str | None]]:
-    key = key_of(obj.find("{*}id"), "leistung")
-    leika = _text(obj, "{*}referenzLeiKa/{*}code") or _text(obj, "{*}referenzLeistungsschluessel")
-    name: str | None = None
-    for module in obj.iterfind("{*}modulText"):
-        if _text(module, "{*}leikaTextmodul/{*}code") == "02":
-            name = _lang_text(module, "{*}inhalt")
-            break
-    return key, {"leika_key": leika, "name": name}
+def leistung_row(leistung: Leistung) -> tuple[ObjectKey, Row]:
+    key = (leistung.id.scheme_agency_id or "").strip(), leistung.id.value.strip()
+    if not key[1]:
+        raise RowError("leistung has no id", "leistung hat keine id")
+    return key, {"leika_key": leistung.key, "name": leistung.name("de")}
 
 
-def _organisationseinheit(obj: etree._Element) -> tuple[ObjectKey, dict[str, str | None]]:
-    key = key_of(obj.find("{*}id"), "organisationseinheit")
-    anschrift = obj.find("{*}anschrift")
-    kodierung = (
-        anschrift.find("{*}verwaltungspolitischeKodierung") if anschrift is not None else None
-    )
-    ars = _text(kodierung, "{*}regionalschluessel/{*}code") or _text(
-        kodierung, "{*}gemeindeschluessel/{*}code"
-    )
+def _organisationseinheit(oe: Any) -> tuple[ObjectKey, Row]:
+    assert isinstance(oe, objects.Organisationseinheit)
+    key = identifier_key(oe.id, "organisationseinheit")
+    names = [n for name in oe.names for n in name.names]
+    addr = oe.anschriften[0] if oe.anschriften else None
+    kod = addr.kodierung if addr is not None else None
+    ars = None
+    if kod is not None:
+        code = kod.regionalschluessel or kod.gemeindeschluessel
+        ars = code.code if code is not None else None
+    extras = addr.extras if addr is not None else ()
     return key, {
-        "name": _lang_text(obj, "{*}name/{*}name") or _lang_text(obj, "{*}name"),
-        "strasse": _text(anschrift, "{*}strasse"),
-        "hausnummer": _text(anschrift, "{*}hausnummer"),
-        "postleitzahl": _text(anschrift, "{*}postleitzahl"),
-        "ort": _text(anschrift, "{*}ort"),
+        "name": _german(names),
+        "strasse": _kept_text(extras, "strasse"),
+        "hausnummer": _kept_text(extras, "hausnummer"),
+        "postleitzahl": _kept_text(extras, "postleitzahl"),
+        "ort": addr.ort if addr is not None else None,
         "ars": ars,
     }
 
 
-def _zustaendigkeit(obj: etree._Element) -> tuple[ObjectKey, dict[str, str | None]]:
-    inner = obj.find("{*}zustaendigkeit")
+def _zustaendigkeit(z: Any) -> tuple[ObjectKey, Row]:
+    assert isinstance(z, objects.Zustaendigkeit)
+    inner = z.zustaendigkeit
     if inner is None:
         raise RowError(
             "zustaendigkeitTransferObjekt has no zustaendigkeit",
             "zustaendigkeitTransferObjekt ohne zustaendigkeit",
         )
-    key = key_of(inner.find("{*}id"), "zustaendigkeit")
-    leistung_id = _text(inner, "{*}leistungID")
-    gebiet_id = _text(inner, "{*}gebietID")
-    if leistung_id is None:
+    key = identifier_key(inner.id, "zustaendigkeit")
+    leistung = next((i.value.strip() for i in inner.leistung_ids if i.value.strip()), None)
+    gebiet = next((i.value.strip() for i in inner.gebiet_ids if i.value.strip()), None)
+    if leistung is None:
         raise RowError("zustaendigkeit has no leistungID", "zustaendigkeit ohne leistungID")
-    if gebiet_id is None:
+    if gebiet is None:
         raise RowError("zustaendigkeit has no gebietID", "zustaendigkeit ohne gebietID")
-    parent = obj.find("{*}uebergeordnetesObjektID")
+    parent = z.uebergeordnetes_objekt_id
     return key, {
-        "parent_agency": (parent.get("schemeAgencyID") or "").strip()
-        if parent is not None
-        else None,
-        "parent_id": _text(obj, "{*}uebergeordnetesObjektID"),
-        "leistung_id": leistung_id,
-        "gebiet_id": gebiet_id,
-        "rolle_code": _text(inner, "{*}rolle/{*}code"),
-        "rolle_name": _text(inner, "{*}rolle/{*}name"),
+        "parent_agency": (parent.scheme_agency_id or "").strip() if parent is not None else None,
+        "parent_id": parent.value.strip() if parent is not None else None,
+        "leistung_id": leistung,
+        "gebiet_id": gebiet,
+        "rolle_code": inner.rolle.code if inner.rolle is not None else None,
+        "rolle_name": inner.rolle.name if inner.rolle is not None else None,
     }
 
 
-def _onlinedienst(obj: etree._Element) -> tuple[ObjectKey, dict[str, str | None]]:
-    key = key_of(obj.find("{*}id"), "onlinedienst")
+def _onlinedienst(od: Any) -> tuple[ObjectKey, Row]:
+    assert isinstance(od, objects.Onlinedienst)
+    key = identifier_key(od.id, "onlinedienst")
     return key, {
-        "name": _lang_text(obj, "{*}bezeichnung"),
-        "link": _text(obj, "{*}link/{*}link"),
-        "vertrauensniveau": _text(obj, "{*}vertrauensniveau/{*}code"),
+        "name": _german(od.bezeichnungen),
+        "link": next((lk.link for lk in od.links if lk.link), None),
+        "vertrauensniveau": od.vertrauensniveau.code if od.vertrauensniveau else None,
     }
 
 
-def _spezialisierung(obj: etree._Element) -> tuple[ObjectKey, dict[str, str | None]]:
-    key = key_of(obj.find("{*}id"), "spezialisierung")
-    return key, {"leistung_id": _text(obj, "{*}leistungID")}
+def _spezialisierung(sp: Any) -> tuple[ObjectKey, Row]:
+    assert isinstance(sp, objects.Spezialisierung)
+    key = identifier_key(sp.id, "spezialisierung")
+    return key, {"leistung_id": _kept_text(sp.extras, "leistungID")}
 
 
-_ROWS: dict[str, Callable[[etree._Element], tuple[ObjectKey, dict[str, str | None]]]] = {
-    "Leistung": _leistung,
+_ROWS: dict[str, Callable[[Any], tuple[ObjectKey, Row]]] = {
     "Organisationseinheit": _organisationseinheit,
     "Zustaendigkeit": _zustaendigkeit,
     "Onlinedienst": _onlinedienst,
@@ -140,7 +135,7 @@ _ROWS: dict[str, Callable[[etree._Element], tuple[ObjectKey, dict[str, str | Non
 }
 
 
-def object_row(kind: str, obj: etree._Element) -> tuple[ObjectKey, dict[str, str | None]]:
-    """The key and typed columns of the object element ``obj`` of ``kind``
-    (a ``loesche/@klasse`` value). The one place to switch to typed readers."""
+def object_row(kind: str, obj: objects.TransferObject) -> tuple[ObjectKey, Row]:
+    """The key and typed columns of a non-Leistung object of ``kind``
+    (a ``loesche/@klasse`` value)."""
     return _ROWS[kind](obj)

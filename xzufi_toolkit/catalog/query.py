@@ -307,6 +307,8 @@ def export_object(
         )
     obj = objs[0]
     el = xmlsafe.parse_bytes(obj.xml.encode("utf-8"), file="<stored object>").getroot()
+    if etree.QName(el).localname == "schreibe":  # stored as the entry it came in
+        el = el[0]
     if obj.kind == "Leistung" and not as_transfer:
         from xzufi_toolkit.xzufi.writer import serialize
 

@@ -3,7 +3,9 @@
 Every object is keyed by its id together with ``schemeAgencyID`` (an id is
 unique only per editorial office); a missing ``schemeAgencyID`` is stored as
 "". Next to the typed columns a portal queries, each row keeps ``xml``: the
-object element exactly as it was applied, so ``export`` gives it back.
+``schreibe`` element exactly as it was applied (a Leistung, which the reader
+gives as the model, as the toolkit's writer writes it back), so ``export``
+gives the object back.
 
 The migrations in ``migrations/versions`` create these tables; a test checks
 that the migrated schema and this metadata agree.
