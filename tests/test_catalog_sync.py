@@ -119,7 +119,7 @@ def test_persistent_5xx_fails_after_retries_and_keeps_earlier_pages(
         sync(store, start, **FAST)
     text = str(exc.value)
     assert server.url("/p/1") in text and "after 3 attempts" in text and "HTTP 500" in text
-    objects, counters, positions = counts(store)
+    _, counters, positions = counts(store)
     assert counters["messages"] == 1  # page 0 is in, with its position
     assert positions[0]["next_url"] == server.url("/p/1") and not positions[0]["complete"]
 
