@@ -122,7 +122,7 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     )
 
     # 3. the form: filled, and page 1 as pdfium draws it
-    pdf, _notes = fill_case(checked.document, file="case.json")
+    pdf, _notes = fill_case(checked.document, file="case.json", leistung=leistung)
     write_bytes_atomic(out / "antrag.pdf", pdf)
     write_bytes_atomic(out / "antrag-seite1.png", png_bytes(render_pdfium(pdf, 1, dpi=80)))
     result.files.append((out / "antrag.pdf", "filled application form"))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
 from lxml import etree
 
@@ -41,7 +41,7 @@ from xzufi_toolkit.io.inputs import check_size, read_errors
 from xzufi_toolkit.validate import rules as _rules  # noqa: F401  # importing fills the registry
 from xzufi_toolkit.validate import xsd
 from xzufi_toolkit.validate.config import RuleConfig
-from xzufi_toolkit.validate.context import NAMESPACES, Ctx, Hit, local, text_of, version_of
+from xzufi_toolkit.validate.context import NAMESPACES, Ctx, Hit, local, version_of
 from xzufi_toolkit.validate.registry import RULES, Rule
 from xzufi_toolkit.validate.rules import document as doc
 
@@ -120,9 +120,10 @@ def _relpath(el: etree._Element, top: etree._Element) -> str:
 class _Runner:
     """Validates one source; holds the per-source state of a transfer message."""
 
-    def __init__(self, name: str, options: Options) -> None:
+    def __init__(self, name: str, options: Options, jobs: int = 1) -> None:
         self.name = name
         self.options = options
+        self.jobs = jobs  # processes for one transfer message on disk
         self.today = options.today or datetime.date.today()
         self.rules = _active_rules(options.config)
         self.xsd_missing_reported: set[str] = set()
@@ -231,42 +232,16 @@ class _Runner:
 
     # -- a transfer message, streamed --------------------------------------
     def transfer(self, source: str | Path | IO[bytes]) -> Iterator[Finding]:
-        written: dict[tuple[str, str], int] = {}
-        deleted: list[tuple[tuple[str, str], int, int | None]] = []
-        index = 0
-        root: etree._Element | None = None
-        events = xmlsafe.iterparse(
-            source,
-            events=("end",),
-            # lxml accepts a sequence of tags; xmlsafe's signature says str (see report)
-            tag=cast(str, _ENTRY_TAGS),
-            file=self.name,
-        )
-        for _, el in events:
-            parent = el.getparent()
-            if parent is None or parent.getparent() is not None:
-                continue  # a schreibe/loesche nested deeper is not an entry
-            if root is None:
-                root = parent
-                yield from self._check_root(root)
-            yield from self._entry(el, index, written, deleted)
-            index += 1
-            self.entries = index
-            el.clear()
-            while el.getprevious() is not None:
-                del parent[0]
-        if root is None:
-            return
-        for key, entry, line in deleted:
-            if key in written:
-                yield _finding(
-                    doc.BULK_DELETE_WRITTEN,
-                    f"loesche of an object that entry {written[key]} of this message writes",
-                    f"loesche eines Objekts, das Eintrag {written[key]} dieser Nachricht schreibt",
-                    Location(file=self.name, line=line, entry=entry, object_id=key[1]),
-                )
+        """Entry by entry (:mod:`xzufi_toolkit.validate.bulk`); one file on disk with
+        ``jobs > 1`` is split across processes, reported in entry order."""
+        from xzufi_toolkit.validate import bulk
 
-    def _check_root(self, root: etree._Element) -> Iterator[Finding]:
+        if self.jobs > 1 and isinstance(source, str | Path):
+            yield from bulk.parallel_findings(self, Path(source), self.jobs)
+        else:
+            yield from bulk.stream_findings(self, source)
+
+    def check_root(self, root: etree._Element) -> Iterator[Finding]:
         declared = root.get("xzufiVersion")
         version = version_of(root)
         if declared is not None and version is not None and declared.strip() != version:
@@ -276,71 +251,6 @@ class _Runner:
                 f"xzufiVersion {declared!r} weicht von der Namensraum-Version {version} ab",
                 Location(file=self.name, line=xmlsafe.source_line(root)),
             )
-
-    def _entry(
-        self,
-        el: etree._Element,
-        index: int,
-        written: dict[tuple[str, str], int],
-        deleted: list[tuple[tuple[str, str], int, int | None]],
-    ) -> Iterator[Finding]:
-        line = xmlsafe.source_line(el)
-        if xmlsafe.too_deep(el, self.entry_depth) is not None:
-            # the toolkit's depth limit holds per entry (libxml2's 256 holds for the stream)
-            yield _finding(
-                doc.IO_LIMIT,
-                f"entry nests deeper than {self.options.limits.max_depth} levels",
-                f"Eintrag ist tiefer als {self.options.limits.max_depth} Ebenen verschachtelt",
-                Location(file=self.name, line=line, entry=index),
-            )
-            return
-        if local(el) == "loesche":
-            id_el = next((c for c in el if local(c) == "id"), None)
-            if id_el is None or not text_of(id_el):
-                yield self._no_id(line, index)
-                return
-            key = (id_el.get("schemeAgencyID") or "", text_of(id_el))
-            deleted.append((key, index, line))
-            return
-        obj = next((c for c in el if isinstance(c.tag, str)), None)
-        if obj is None:
-            yield self._no_id(line, index)
-            return
-        id_el = next((c for c in obj if local(c) == "id"), None)
-        object_id = text_of(id_el) if id_el is not None else ""
-        if id_el is None or not object_id:
-            yield self._no_id(line, index)
-        else:
-            key = (id_el.get("schemeAgencyID") or "", object_id)
-            if key in written:
-                yield _finding(
-                    doc.BULK_DUPLICATE_ID,
-                    f"object id already written by entry {written[key]}",
-                    f"Objekt-ID schon von Eintrag {written[key]} geschrieben",
-                    Location(file=self.name, line=line, entry=index, object_id=object_id),
-                )
-            else:
-                written[key] = index
-        if local(obj) == "leistung":
-            yield from self.leistung(obj, entry=index, object_id=object_id or None)
-        elif self.options.engine != "none" and local(obj) not in self.xsd_missing_reported:
-            self.xsd_missing_reported.add(local(obj))
-            yield _finding(
-                doc.XSD_MISSING,
-                f"no schema and no rules for {local(obj)} objects; "
-                "entries of this kind are not checked",
-                f"kein Schema und keine Regeln für {local(obj)}-Objekte; solche Einträge "
-                "werden nicht geprüft",
-                Location(file=self.name, line=line, entry=index, object_id=object_id or None),
-            )
-
-    def _no_id(self, line: int | None, index: int) -> Finding:
-        return _finding(
-            doc.BULK_NO_ID,
-            "entry has no object id",
-            "Eintrag ohne Objekt-ID",
-            Location(file=self.name, line=line, entry=index),
-        )
 
 
 def _root_name(head: bytes) -> bytes | None:
@@ -396,12 +306,17 @@ def _guard(name: str, gen: Iterator[Finding]) -> Iterator[Finding]:
 
 
 def iter_findings(
-    source: str | Path | bytes, *, name: str | None = None, options: Options | None = None
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    options: Options | None = None,
+    jobs: int = 1,
 ) -> Iterator[Finding]:
-    """Findings of one file path or byte string, with config applied."""
+    """Findings of one file path or byte string, with config applied; ``jobs > 1``
+    splits a transfer message on disk across processes (same findings, same order)."""
     opts = options or Options()
     display = name or ("<bytes>" if isinstance(source, bytes) else str(source))
-    runner = _Runner(display, opts)
+    runner = _Runner(display, opts, jobs)
     yield from opts.config.apply(_guard(display, _findings(source, display, runner)))
 
 
@@ -507,6 +422,11 @@ def validate_paths(
     opts = options or Options()
     report = Report(documents=len(paths))
     results: Iterable[list[Finding]]
+    if jobs > 1 and len(paths) == 1:  # one file: a transfer message is split across processes
+        report.extend(iter_findings(paths[0], options=opts, jobs=jobs))
+        if progress:
+            progress(1, 1)
+        return report
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor
 

@@ -81,10 +81,13 @@ class EntryShape:
     def add(self, code: str, en: str, de: str) -> None:
         self.problems.append(Problem(code, en, de))
 
+    klasse: str | None = None  # loesche/@klasse as written
+
     @property
     def label(self) -> str:
-        """Kind and id for messages: ``zustaendigkeitTransferObjekt Z-1``."""
-        what = self.kind or self.op
+        """Kind and id for messages: ``zustaendigkeitTransferObjekt Z-1``, ``loesche Leistung X``."""
+        what = f"loesche {self.klasse}" if self.op == "loesche" and self.klasse else self.kind
+        what = what or self.op
         return f"{what} {self.object_id}" if self.object_id else what
 
 
@@ -130,7 +133,7 @@ def _check_id(shape: EntryShape, id_el: etree._Element | None) -> None:
 
 
 def _loesche(shape: EntryShape, el: etree._Element) -> None:
-    klasse = el.get("klasse")
+    klasse = shape.klasse = el.get("klasse")
     if klasse is None or not klasse.strip():
         shape.add(
             "XZ-BULK-005",

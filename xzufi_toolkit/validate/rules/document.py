@@ -73,8 +73,9 @@ XSD_MISSING = declare(
     "Kein Schema für dieses Dokument",
     "xzufi_toolkit/schemas/",
     "schema",
-    "No XSD is installed for the document's version or object type (for example "
-    "an organisationseinheit in a transfer message), so only the rules ran.",
+    "No XSD is installed for the document's version or object type (an object kind "
+    "the toolkit does not know in a transfer message, or an XSD given with --schema-dir "
+    "that does not declare the object), so only the rules ran.",
 ).code
 BULK_DUPLICATE_ID = declare(
     "XZ-BULK-001",
@@ -112,7 +113,82 @@ BULK_NO_ID = declare(
     "Eintrag ohne Objekt-ID",
     "xzufi.md: Bulk / transfer message",
     "message",
-    "A schreibe entry's object or a loesche entry has no id, so the receiver cannot apply it.",
+    "A schreibe entry's object or a loesche entry has no id, so the receiver cannot apply it. "
+    "A Zuständigkeit's id is zustaendigkeit/id (it has no direct id).",
+).code
+BULK_NO_KLASSE = declare(
+    "XZ-BULK-005",
+    Severity.ERROR,
+    "loesche without klasse",
+    "loesche ohne klasse",
+    "xzufi-real-data.md: The transfer message (loesche with @klasse)",
+    "message",
+    "A loesche entry has no klasse attribute, so the receiver cannot tell which kind "
+    "of object the id names.",
+).code
+BULK_UNKNOWN_KLASSE = declare(
+    "XZ-BULK-006",
+    Severity.ERROR,
+    "loesche with an unknown klasse",
+    "loesche mit unbekannter klasse",
+    "xzufi-real-data.md: klasse ∈ {Leistung, Organisationseinheit, Zustaendigkeit, "
+    "LeistungSpezialisierung, Onlinedienst}",
+    "message",
+    "The klasse of a loesche entry is none of the five object kinds.",
+).code
+BULK_OBJECT_COUNT = declare(
+    "XZ-BULK-007",
+    Severity.ERROR,
+    "schreibe without exactly one object",
+    "schreibe ohne genau ein Objekt",
+    "xzufi-real-data.md: schreibe holds exactly one object of one of five kinds",
+    "message",
+    "A schreibe entry holds no object or more than one; the receiver cannot apply it. "
+    "The entry is kept as read (show, convert) and not checked further.",
+).code
+BULK_ZUST_INCOMPLETE = declare(
+    "XZ-BULK-008",
+    Severity.ERROR,
+    "Zuständigkeit without leistungID or gebietID",
+    "Zuständigkeit ohne leistungID oder gebietID",
+    "xzufi-real-data.md: Zuständigkeit links one Leistung to one region",
+    "message",
+    "A zustaendigkeitTransferObjekt lacks zustaendigkeit, its leistungID or its gebietID, "
+    "so it says nothing about who is responsible for what, where.",
+).code
+BULK_NO_AGENCY = declare(
+    "XZ-BULK-009",
+    Severity.WARNING,
+    "Object id without schemeAgencyID",
+    "Objekt-ID ohne schemeAgencyID",
+    "xzufi-real-data.md: Identifiers (an id is unique only together with schemeAgencyID)",
+    "message",
+    "The id of a written or deleted object has no schemeAgencyID (the editorial office); "
+    "receivers that key objects by agency and id cannot place it.",
+).code
+BULK_REFERENCE = declare(
+    "XZ-BULK-010",
+    Severity.INFO,
+    "Reference to an object not in this message",
+    "Verweis auf ein Objekt außerhalb dieser Nachricht",
+    "xzufi-real-data.md: Zuständigkeit (leistungID, uebergeordnetesObjektID)",
+    "message",
+    "A Zuständigkeit names a Leistung (leistungID) or an Organisationseinheit/Onlinedienst "
+    "(uebergeordnetesObjektID) that no schreibe of this message writes. Normal in a paged "
+    "stream (the object came on another page); listed for the first 1,000 such "
+    "Zuständigkeiten, then counted.",
+).code
+BULK_REGION_KEY = declare(
+    "XZ-BULK-011",
+    Severity.WARNING,
+    "Malformed Gemeinde- or Regionalschlüssel",
+    "Gemeinde- oder Regionalschlüssel fehlerhaft",
+    "Amtlicher Gemeindeschlüssel (AGS, 8 digits), Amtlicher Regionalschlüssel (ARS, 12 digits), "
+    "Bundesland (2 digits)",
+    "message",
+    "A verwaltungspolitischeKodierung of an Organisationseinheit's address has a "
+    "gemeindeschluessel that is not 8 digits, a regionalschluessel that is not 12 digits, "
+    "or a bundesland that is not 2 digits.",
 ).code
 INTERNAL = declare(
     "XZ-INT-001",
