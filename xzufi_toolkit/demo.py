@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xzufi_toolkit.errors import UsageError, ValidationFailedError
+from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
 from xzufi_toolkit.io.atomicio import write_bytes_atomic, write_text_atomic
 
 if TYPE_CHECKING:
@@ -36,9 +40,10 @@ class DemoResult:
     files: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def _prepare(out_dir: Path) -> None:
+def _prepare(out_dir: Path) -> Path:
+    """The staging folder beside ``out_dir``; usage errors for a foreign ``out_dir``."""
     if out_dir.exists():
-        if not out_dir.is_dir():
+        if not out_dir.is_dir() or out_dir.is_symlink():
             raise UsageError("demo output exists and is not a folder", file=str(out_dir))
         if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
             raise UsageError(
@@ -46,12 +51,35 @@ def _prepare(out_dir: Path) -> None:
                 file=str(out_dir),
                 hint="choose a new folder with -o; a folder an earlier demo wrote is reused",
             )
-    else:
-        parent = out_dir.parent if str(out_dir.parent) else Path()
-        if not parent.is_dir():
-            raise UsageError(f"output folder does not exist: {parent}", file=str(out_dir))
-        out_dir.mkdir()
-    (out_dir / MARKER).write_text("written by xzufi demo; safe to delete\n", "utf-8")
+    parent = out_dir.parent if str(out_dir.parent) else Path()
+    if not parent.is_dir():
+        raise UsageError(f"output folder does not exist: {parent}", file=str(out_dir))
+    with _write_errors(out_dir):
+        stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=parent))
+        (stage / MARKER).write_text("written by xzufi demo; safe to delete\n", "utf-8")
+    return stage
+
+
+@contextmanager
+def _write_errors(out_dir: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"cannot write demo output: {exc.strerror}", file=str(out_dir)) from None
+
+
+def _publish(stage: Path, out_dir: Path) -> None:
+    """Put the finished staging folder in place of ``out_dir`` (an earlier demo's)."""
+    with _write_errors(out_dir):
+        old = None
+        if out_dir.exists():
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=stage.parent)
+            )
+            out_dir.rename(old / "demo")
+        stage.rename(out_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _sample_evidence(doc: dict[str, object], folder: Path) -> dict[str, bytes]:
@@ -83,7 +111,28 @@ def _bundled_leistung() -> tuple[Leistung, Report]:
 
 
 def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CASE) -> DemoResult:
-    """Run every step on the bundled defaults and write the results to ``out_dir``."""
+    """Run every step on the bundled defaults and write the results to ``out_dir``.
+
+    Everything is written to a staging folder beside ``out_dir`` that takes its
+    place only when every step succeeded: a full disk or a failed step leaves
+    no partial demo (and an earlier demo's folder as it was).
+    """
+    out = Path(out_dir)
+    target = out.resolve()  # "-o ." has no name to stage beside
+    stage = _prepare(target)
+    try:
+        result = _run(stage, out, case_name)
+        _publish(stage, target)
+    except BaseException as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        if isinstance(exc, InputError) and exc.file and exc.file.startswith(str(stage)):
+            exc.file = str(out) + exc.file[len(str(stage)) :]  # name the file as asked for
+        raise
+    return result
+
+
+def _run(out: Path, final: Path, case_name: str) -> DemoResult:
+    """The steps, written into ``out``; the result names the files under ``final``."""
     import datetime as dt
 
     from xzufi_toolkit.bundle import build_bundle, write_bundle
@@ -94,9 +143,7 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     from xzufi_toolkit.pipeline import check_case_bytes, fill_case
     from xzufi_toolkit.render import render_page
 
-    out = Path(out_dir)
-    _prepare(out)
-    result = DemoResult(out_dir=out)
+    result = DemoResult(out_dir=final)
 
     # 1. the Leistung: XSD and business rules
     leistung, report = _bundled_leistung()
@@ -109,11 +156,12 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     # 2. the sample case, checked against the Leistung on its application date
     doc = json.loads(fixture_file("cases", case_name).read_text("utf-8"))
     evidence_dir = out / "evidence"
-    evidence_dir.mkdir(exist_ok=True)
+    with _write_errors(final):
+        evidence_dir.mkdir(exist_ok=True)
     evidence = _sample_evidence(doc, evidence_dir)
     case_bytes = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     write_bytes_atomic(out / "case.json", case_bytes)
-    result.files.append((out / "case.json", "sample case (hashes of the sample evidence)"))
+    result.files.append((final / "case.json", "sample case (hashes of the sample evidence)"))
     today = dt.date.fromisoformat(str(doc["datum"]))
     checked = check_case_bytes(case_bytes, today=today, file="case.json", leistung=leistung)
     result.steps.append(
@@ -125,27 +173,27 @@ def run_demo(out_dir: str | Path = "xzufi-demo", *, case_name: str = DEFAULT_CAS
     pdf, _notes = fill_case(checked.document, file="case.json", leistung=leistung)
     write_bytes_atomic(out / "antrag.pdf", pdf)
     write_bytes_atomic(out / "antrag-seite1.png", png_bytes(render_pdfium(pdf, 1, dpi=80)))
-    result.files.append((out / "antrag.pdf", "filled application form"))
-    result.files.append((out / "antrag-seite1.png", "preview of page 1"))
+    result.files.append((final / "antrag.pdf", "filled application form"))
+    result.files.append((final / "antrag-seite1.png", "preview of page 1"))
 
     # 4. the bundle (its message is built and validated against the XSD inside)
     bundle = build_bundle(
         checked.case, form_pdf=pdf, attachments=evidence, service_name=leistung.name("de")
     )
     write_bytes_atomic(out / "nachricht.xml", bundle.files[DATA_NAME])
-    result.files.append((out / "nachricht.xml", "message aufenthalt.antrag.0100 (XSD-valid)"))
+    result.files.append((final / "nachricht.xml", "message aufenthalt.antrag.0100 (XSD-valid)"))
     bundle_path = out / "bundle.zip"
     write_bundle(bundle, bundle_path)
     verified = verify_bundle(bundle_path)
     if not verified.valid:
         raise ValidationFailedError("the written bundle does not verify", verified)
-    result.files.append((bundle_path, "FIT-Connect submission bundle (verified)"))
+    result.files.append((final / "bundle.zip", "FIT-Connect submission bundle (verified)"))
     result.steps.append(
         f"message and bundle: {len(bundle.files)} files, metadata valid, hashes verified"
     )
 
     # 5. the citizen page
     write_text_atomic(out / "leistung.html", render_page(leistung, lang="de"))
-    result.files.append((out / "leistung.html", "citizen page (German)"))
+    result.files.append((final / "leistung.html", "citizen page (German)"))
     result.steps.append("form filled and previewed; citizen page rendered")
     return result
