@@ -67,6 +67,7 @@ NAMES = [
 ]
 
 INCOMPLETE = {
+    "staat",  # state names only for the Staatsangehörigkeit codes the notes give
     "sdg",
     "leistungsgruppierung",
     "verrichtung",
@@ -93,7 +94,7 @@ def test_all_requested_lists_are_there() -> None:
         "pvlagen", "zugangskanal", "detaillierungsstufe", "dokumenttyp", "einheitlichestelletyp",
         "geschlecht", "staatsangehoerigkeit", "antragsgrund", "gegenstand",
         "aufenthaltserlaubnis", "aufenthaltstitelart", "ausweisdokumente", "erreichbarkeit",
-        "verzeichnisdienst", "familienstand",
+        "verzeichnisdienst", "familienstand", "staat",
     }  # fmt: skip
 
 

@@ -39,8 +39,11 @@ def _text(pdf: bytes, first: int) -> str:
     res = subprocess.run(
         [exe, "-f", str(first), "-", "-"], input=pdf, capture_output=True, check=True
     )
-    text = re.sub(r"Anlage / Annex \d+ / \d+", " ", res.stdout.decode())  # page footers
-    return " ".join(text.split())
+    # page footers, and the title repeated on each annex page after the first
+    text = re.sub(r"Seite \d+ / \d+ · Page \d+ of \d+", " ", res.stdout.decode())
+    title = "Anlage zum Antrag / Annex to the application"
+    head, sep, rest = text.partition(title)
+    return " ".join((head + sep + rest.replace(title, " ")).split())
 
 
 def test_overflow_goes_to_the_annex(filler: FormFiller) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.errors import ValidationFailedError
 from xzufi_toolkit.findings import Finding, Report
-from xzufi_toolkit.form.annex import AnnexEntry, annex_notes, annex_pages
+from xzufi_toolkit.form.annex import AnnexEntry, AnnexPage, annex_notes, annex_pages, page_label
 from xzufi_toolkit.form.fonts import FormFont, form_font
 from xzufi_toolkit.form.fonts import _utf16 as utf16_text  # the ActualText string of names
 from xzufi_toolkit.form.inspect import (
@@ -101,10 +101,12 @@ class FormFiller:
         file: str | None = None,
         show_values: bool = False,
         annex: bool = True,
+        annex_heading: str | None = None,
     ) -> bytes:
         """The filled PDF as bytes; raises ``ValidationFailedError`` on value errors.
 
-        With ``annex`` (default) text that does not fit its box goes to annex pages.
+        With ``annex`` (default) text that does not fit its box goes to annex pages;
+        ``annex_heading`` (e.g. the applicant and the Leistung) heads each of them.
         """
         data, _ = self.fill_report(
             values,
@@ -113,6 +115,7 @@ class FormFiller:
             file=file,
             show_values=show_values,
             annex=annex,
+            annex_heading=annex_heading,
         )
         return data
 
@@ -125,6 +128,7 @@ class FormFiller:
         file: str | None = None,
         show_values: bool = False,
         annex: bool = True,
+        annex_heading: str | None = None,
     ) -> tuple[bytes, list[Finding]]:
         """:meth:`fill`, also returning the findings below error (e.g. ``FORM-TEXT-ANNEX``)."""
         findings = self.check(
@@ -140,7 +144,7 @@ class FormFiller:
             )
 
         try:
-            data = self._fill(values, annex=annex)
+            data = self._fill(values, annex=annex, annex_heading=annex_heading)
         except structure_errors() as exc:
             raise damaged(exc, "cannot fill this form", self.file, where=" in its fields") from None
         if flatten:
@@ -169,7 +173,13 @@ class FormFiller:
         texts.update(notes)
         return texts, entries
 
-    def _fill(self, values: Mapping[str, FieldValue], *, annex: bool = True) -> bytes:
+    def _fill(
+        self,
+        values: Mapping[str, FieldValue],
+        *,
+        annex: bool = True,
+        annex_heading: str | None = None,
+    ) -> bytes:
         from pypdf import PdfReader, PdfWriter
         from pypdf.generic import NameObject
 
@@ -203,7 +213,7 @@ class FormFiller:
         if entries:
             if font_ref is None:
                 font_ref = self._add_font(writer)
-            self._add_annex(writer, entries, font_ref)
+            self._add_annex(writer, entries, font_ref, annex_heading)
         # the template's replaced appearance streams are unreferenced now: drop them (-15 %)
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
@@ -282,19 +292,35 @@ class FormFiller:
         )
 
     def _add_annex(
-        self, writer: PdfWriter, entries: list[AnnexEntry], font_ref: IndirectObject
+        self,
+        writer: PdfWriter,
+        entries: list[AnnexEntry],
+        font_ref: IndirectObject,
+        heading: str | None = None,
     ) -> None:
         from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
         width, height = self.page_size
-        for content in annex_pages(self.font, FONT_RESOURCE, (width, height), entries):
+        form_pages = len(writer.pages)
+        pages = annex_pages(
+            self.font,
+            FONT_RESOURCE,
+            (width, height),
+            entries,
+            heading=heading,
+            form_pages=form_pages,
+        )
+        resources = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject(f"/{FONT_RESOURCE}"): font_ref})}
+        )
+        for annex_page in pages:
             page = writer.add_blank_page(width, height)
             stream = DecodedStreamObject()
-            stream.set_data(content)
+            stream.set_data(annex_page.content)
             page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
-            page[NameObject("/Resources")] = DictionaryObject(
-                {NameObject("/Font"): DictionaryObject({NameObject(f"/{FONT_RESOURCE}"): font_ref})}
-            )
+            page[NameObject("/Resources")] = resources
+            _tag_annex_page(writer, page, annex_page)
+        _renumber_pages(writer, form_pages, form_pages + len(pages), self.font, font_ref)
 
     def _add_font(self, writer: PdfWriter) -> IndirectObject:
         """Embed the subset as a Type0/CIDFontType2 font and register it in /DR."""
@@ -386,6 +412,83 @@ def fill_form(
 ) -> bytes:
     """Fill ``template`` once (for many fills, keep a :class:`FormFiller`)."""
     return FormFiller(template, file=file).fill(values, flatten=flatten, show_values=show_values)
+
+
+def _tag_annex_page(writer: PdfWriter, page: Any, annex: AnnexPage) -> None:
+    """Append the annex page's elements to a tagged template's structure tree.
+
+    Each run of marks with the same element number becomes one H1/H2/P element
+    under the Document element; the page's MCIDs go into the parent tree.
+    Untagged templates are left untagged.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    root: Any = writer.root_object
+    tree: Any = root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    tree = tree.get_object()
+    doc: Any = tree["/K"]
+    doc = doc.get_object()
+    if isinstance(doc, ArrayObject):
+        doc = doc[0].get_object()
+    kids: Any = doc["/K"]
+    if not isinstance(kids, ArrayObject):
+        kids = ArrayObject([kids])
+        doc[NameObject("/K")] = kids
+    page_ref = page.indirect_reference
+    per_mcid: list[Any] = []
+    current: tuple[int, Any] | None = None
+    for mcid, (group, role) in enumerate(annex.marks):
+        if current is None or current[0] != group:
+            elem = DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/StructElem"),
+                    NameObject("/S"): NameObject(f"/{role}"),
+                    NameObject("/P"): doc.indirect_reference,
+                    NameObject("/Pg"): page_ref,
+                    NameObject("/K"): ArrayObject(),
+                }
+            )
+            current = (group, writer._add_object(elem))
+            kids.append(current[1])
+        elem_obj: Any = current[1].get_object()
+        elem_obj["/K"].append(NumberObject(mcid))
+        per_mcid.append(current[1])
+    parent: Any = tree["/ParentTree"].get_object()
+    key = int(tree.get("/ParentTreeNextKey", 0))
+    parent["/Nums"].extend([NumberObject(key), writer._add_object(ArrayObject(per_mcid))])
+    tree[NameObject("/ParentTreeNextKey")] = NumberObject(key + 1)
+    page[NameObject("/StructParents")] = NumberObject(key)
+    page[NameObject("/Tabs")] = NameObject("/S")
+
+
+def _renumber_pages(
+    writer: PdfWriter, form_pages: int, total: int, font: FormFont, font_ref: IndirectObject
+) -> None:
+    """Redraw the template's "Seite n / N" with the annex pages counted.
+
+    The bundled form draws each page number as its own form XObject
+    (``/FormXob.pageno<n>``, see scripts/make_form.py); other forms have none.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+    for index in range(form_pages):
+        page: Any = writer.pages[index]
+        xobjects: Any = page.get("/Resources", {}).get("/XObject", {})
+        name = f"/FormXob.pageno{index + 1}"
+        if name not in xobjects:
+            continue
+        xobj: Any = xobjects[name].get_object()
+        box = [float(v) for v in xobj["/BBox"]]
+        label = page_label(index + 1, total)
+        x = box[2] - 42.0 - font.width(label, 7.0)
+        content = f"BT /{FONT_RESOURCE} 7 Tf 0 g {_num(x)} 24 Td ".encode()
+        xobj.set_data(content + font.show(label, 7.0) + b" ET")
+        xobj[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject(f"/{FONT_RESOURCE}"): font_ref})}
+        )
+        xobj[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in box)
 
 
 def _set_state(node: DictionaryObject, widgets: list[DictionaryObject], state: str) -> None:

@@ -60,6 +60,9 @@ __all__ = [
     "WidgetRef",
     "apply_structure",
     "check_tagged",
+    "font_embedded",
+    "parent_tree",
+    "plain_appearances",
     "widget_state",
     "xmp_packet",
 ]
@@ -242,11 +245,19 @@ def apply_structure(
     title: str,
     lang: str = "de",
     creator: str = "xzufi-toolkit",
+    appearances: bool = True,
 ) -> bytes:
-    """``data`` with the structure tree of ``root`` and the PDF/UA document entries."""
+    """``data`` with the structure tree of ``root`` and the PDF/UA document entries.
+
+    With ``appearances`` the widgets' appearance streams are replaced by
+    :func:`plain_appearances` (reportlab draws them with Helvetica and
+    ZapfDingbats, which are never embedded).
+    """
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        if appearances:
+            plain_appearances(pdf)
         _write_structure(pdf, root)
         set_document_entries(pdf, title=title, lang=lang, creator=creator)
         out = io.BytesIO()
@@ -272,6 +283,116 @@ def set_document_entries(pdf: Any, *, title: str, lang: str, creator: str) -> No
     pdf.docinfo[pikepdf.Name.Title] = pikepdf.String(title)
     for page in pdf.pages:
         page.obj.Tabs = pikepdf.Name.S
+
+
+_KAPPA = 0.5523  # Bezier control distance for a quarter circle
+
+
+def _circle(cx: float, cy: float, r: float) -> str:
+    k = r * _KAPPA
+    return (
+        f"{cx + r:.3f} {cy:.3f} m "
+        f"{cx + r:.3f} {cy + k:.3f} {cx + k:.3f} {cy + r:.3f} {cx:.3f} {cy + r:.3f} c "
+        f"{cx - k:.3f} {cy + r:.3f} {cx - r:.3f} {cy + k:.3f} {cx - r:.3f} {cy:.3f} c "
+        f"{cx - r:.3f} {cy - k:.3f} {cx - k:.3f} {cy - r:.3f} {cx:.3f} {cy - r:.3f} c "
+        f"{cx + k:.3f} {cy - r:.3f} {cx + r:.3f} {cy - k:.3f} {cx + r:.3f} {cy:.3f} c"
+    )
+
+
+def _mk_color(mk: Any, key: str, op: str) -> str:
+    arr = mk.get(key) if mk is not None else None
+    if arr is None or len(arr) not in (1, 3, 4):
+        return ""
+    ops = {1: "g", 3: "rg", 4: "k"}[len(arr)]
+    return " ".join(f"{float(v):.3f}" for v in arr) + " " + (ops if op == "f" else ops.upper())
+
+
+def button_appearance(width: float, height: float, *, radio: bool, on: bool, mk: Any) -> bytes:
+    """Vector drawing of a checkbox (cross) or radio button (dot): no font needed.
+
+    A radio button is a circle as wide as the widget, so it is as large as a checkbox.
+    """
+    bg, bc = _mk_color(mk, "/BG", "f"), _mk_color(mk, "/BC", "S")
+    r = min(width, height) / 2
+    cx, cy = width / 2, height / 2
+    ops: list[str] = []
+    if radio:
+        if bg:
+            ops.append(f"{bg} {_circle(cx, cy, r - 0.3)} f")
+        if bc:
+            ops.append(f"{bc} 0.6 w {_circle(cx, cy, r - 0.3)} S")
+        if on:
+            ops.append(f"0 g {_circle(cx, cy, r * 0.45)} f")
+    else:
+        if bg:
+            ops.append(f"{bg} 0 0 {width:.3f} {height:.3f} re f")
+        if bc:
+            ops.append(f"{bc} 0.6 w 0.3 0.3 {width - 0.6:.3f} {height - 0.6:.3f} re S")
+        if on:
+            m = min(width, height) * 0.22
+            ops.append(
+                f"0 G 1.2 w {m:.3f} {m:.3f} m {width - m:.3f} {height - m:.3f} l "
+                f"{m:.3f} {height - m:.3f} m {width - m:.3f} {m:.3f} l S"
+            )
+    return ("q " + " ".join(ops) + " Q").encode()
+
+
+def field_frame(width: float, height: float, mk: Any) -> bytes:
+    """An empty text or choice field: background and border only."""
+    bg, bc = _mk_color(mk, "/BG", "f"), _mk_color(mk, "/BC", "S")
+    ops = []
+    if bg:
+        ops.append(f"{bg} 0 0 {width:.3f} {height:.3f} re f")
+    if bc:
+        ops.append(f"{bc} 0.6 w 0.3 0.3 {width - 0.6:.3f} {height - 0.6:.3f} re S")
+    return ("q " + " ".join(ops) + " Q").encode()
+
+
+def plain_appearances(pdf: Any) -> None:
+    """Replace every widget appearance by a font-free vector one (pikepdf document).
+
+    Text and choice fields get their frame, checkboxes a cross, radio buttons a
+    circle with a dot; each on-state keeps its name. Identical streams are shared.
+    """
+    import pikepdf
+
+    cache: dict[bytes, Any] = {}
+
+    def stream(content: bytes, width: float, height: float) -> Any:
+        key = content + f"|{width:.3f}|{height:.3f}".encode()
+        if key not in cache:
+            obj = pikepdf.Stream(pdf, content)
+            obj.Type = pikepdf.Name.XObject
+            obj.Subtype = pikepdf.Name.Form
+            obj.BBox = pikepdf.Array([0, 0, round(width, 3), round(height, 3)])
+            obj.Resources = pikepdf.Dictionary()
+            cache[key] = pdf.make_indirect(obj)
+        return cache[key]
+
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            if annot.get("/Subtype") != "/Widget":
+                continue
+            rect = [float(v) for v in annot.Rect]
+            width, height = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
+            field = annot if "/FT" in annot else annot.get("/Parent", annot)
+            kind = str(field.get("/FT", ""))
+            mk = annot.get("/MK")
+            if kind == "/Btn":
+                flags = annot.get("/Ff", annot.get("/Parent", {}).get("/Ff", 0))
+                radio = bool(int(flags) & (1 << 15))
+                states = widget_state(annot)
+                normal = pikepdf.Dictionary()
+                for state in states:
+                    content = button_appearance(width, height, radio=radio, on=True, mk=mk)
+                    normal[pikepdf.Name("/" + state)] = stream(content, width, height)
+                off = button_appearance(width, height, radio=radio, on=False, mk=mk)
+                normal.Off = stream(off, width, height)
+                annot.AP = pikepdf.Dictionary(N=normal)
+            elif kind in ("/Tx", "/Ch"):
+                annot.AP = pikepdf.Dictionary(
+                    N=stream(field_frame(width, height, mk), width, height)
+                )
 
 
 def _write_structure(pdf: Any, root: Element) -> None:
@@ -380,7 +501,7 @@ def check_tagged(data: bytes) -> list[str]:
             problems.append("7.1: no structure tree")
             return problems
         elems, objrs, mcrs = _walk_tree(tree, problems)
-        parent = _parent_tree(tree)
+        parent = parent_tree(tree)
         problems.extend(_check_fields(root))
         for index, page in enumerate(pdf.pages):
             obj = page.obj
@@ -477,7 +598,7 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _parent_tree(tree: Any) -> dict[int, Any]:
+def parent_tree(tree: Any) -> dict[int, Any]:
     """The number tree flattened (Nums, and Kids one level at a time)."""
     out: dict[int, Any] = {}
     stack = [tree.get("/ParentTree")]
@@ -589,13 +710,14 @@ def _check_fonts(page: Any, where: str) -> list[str]:
             sources.extend(s.get("/Resources") for s in streams)
     for resources in sources:
         for name, font in _fonts_in(resources, seen):
-            if not _embedded(font):
+            if not font_embedded(font):
                 base = str(font.get("/BaseFont", name))
                 problems.append(f"7.21.4.1: {where}: font {base} is not embedded")
     return sorted(set(problems))
 
 
-def _embedded(font: Any) -> bool:
+def font_embedded(font: Any) -> bool:
+    """True for an embedded font program (Type3 fonts are drawn, so they count)."""
     if font.get("/Subtype") == "/Type3":
         return True
     if font.get("/Subtype") == "/Type0":
