@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Parser",
+    "glob_paths",
     "iso_date",
     "leistung_from_args",
     "leistung_options",
@@ -63,6 +64,36 @@ def read_input(path: str) -> tuple[bytes, str]:
     if path == "-":
         return read_stream(sys.stdin.buffer, file="<stdin>"), "<stdin>"
     return read_file(path), path
+
+
+def glob_paths(pattern: str) -> list[str]:
+    """The sorted matches of a glob; ``**`` does not descend into symlinked folders.
+
+    ``glob.glob`` follows them, so a link to a parent folder repeats the tree
+    until the path is too long (and two such links multiply it). pathlib's
+    glob does not follow them, but refuses absolute patterns: the part before
+    the first wildcard is its anchor. Hidden files match only a pattern that
+    names them (as with the shell and ``glob.glob``).
+    """
+    import glob
+    from pathlib import Path
+
+    parts = Path(pattern).parts
+    cut = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    anchor = Path(*parts[:cut]) if cut else Path()
+    rest = parts[cut:]
+    if not rest:
+        return [pattern] if Path(pattern).exists() else []
+    hidden_ok = any(part.startswith(".") for part in rest)
+    found = []
+    try:
+        for match in anchor.glob(str(Path(*rest))):
+            tail = match.parts[len(anchor.parts) :]
+            if hidden_ok or not any(part.startswith(".") for part in tail):
+                found.append(str(match))
+    except OSError:  # an unreadable folder on the way: what was found so far
+        pass
+    return sorted(found)
 
 
 def write_output(path: str, data: bytes, *inputs: str) -> None:

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from xzufi_toolkit.cli.common import iso_date, write_output
+from xzufi_toolkit.cli.common import glob_paths, iso_date, write_output
 from xzufi_toolkit.cli.report_options import add_report_options, emit_report
 from xzufi_toolkit.errors import UsageError
 
@@ -102,7 +102,7 @@ def _expand(paths: list[str]) -> list[str]:
                 raise UsageError(f"no *.xml file in the folder {raw!r}")
             out.extend(found)
         elif not p.exists() and glob.has_magic(raw):
-            matches = sorted(glob.glob(raw, recursive=True))  # noqa: PTH207  # Path.glob refuses absolute patterns
+            matches = glob_paths(raw)  # ** does not follow symlinked folders (loops)
             if not matches:
                 raise UsageError(f"no file matches {raw!r}")
             for m in matches:
