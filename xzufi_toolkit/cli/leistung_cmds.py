@@ -166,7 +166,7 @@ def _validate(tree: etree._ElementTree, schema: etree.XMLSchema, name: str, agai
 def _show_transfer(src: Path | bytes, name: str, fmt: str) -> int:
     from xzufi_toolkit.model import to_jsonable
     from xzufi_toolkit.xzufi import open_transfer
-    from xzufi_toolkit.xzufi.summary import entry_line, message_lines
+    from xzufi_toolkit.xzufi.transfer_summary import entry_json, entry_line, message_lines
 
     reader = open_transfer(src, file=name)
     message = reader.frame()
@@ -179,7 +179,7 @@ def _show_transfer(src: Path | bytes, name: str, fmt: str) -> int:
         out.write('{"message": ' + json.dumps(frame, ensure_ascii=False) + ', "entries": [')
         for n, item in enumerate(reader):
             _report(item.findings)
-            out.write(("," if n else "") + "\n  " + _entry_json(item.entry))
+            out.write(("," if n else "") + "\n  " + entry_json(item.entry))
         out.write("\n]}\n")
     else:
         out.write("\n".join(message_lines(message)) + "\n")
@@ -188,12 +188,6 @@ def _show_transfer(src: Path | bytes, name: str, fmt: str) -> int:
             out.write(entry_line(item.entry) + "\n")
     _report(reader.findings[reported:])
     return 0
-
-
-def _entry_json(entry: object) -> str:
-    from xzufi_toolkit.model import to_jsonable
-
-    return json.dumps(to_jsonable(entry), ensure_ascii=False)
 
 
 # -- convert -----------------------------------------------------------------
