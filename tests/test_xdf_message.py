@@ -131,16 +131,29 @@ def schemas(draw: st.DrawFn, max_depth: int = 3) -> Stammdatenschema:
     )
 
 
-def value_strategy(field: Datenfeld) -> st.SearchStrategy[Any]:
+def value_strategy(
+    field: Datenfeld, text: st.SearchStrategy[str] = XML_TEXT
+) -> st.SearchStrategy[Any]:
     kind = value_kind(field)
     p = field.praezisierung
     if kind is ValueKind.CODE:
         info = code_info(field)
         if info.complete:
             return st.sampled_from(info.codes)
-        return st.text(XML_TEXT, max_size=10)
+        return st.text(text, max_size=10)
     if kind is ValueKind.BOOL:
         return st.booleans()
+    if kind is ValueKind.FILE:
+        return st.fixed_dictionaries(
+            {
+                "attachmentId": st.uuids().map(str),
+                "filename": st.text(text, min_size=1, max_size=40),
+                "mimeType": st.sampled_from(["application/pdf", "image/jpeg", "image/png"]),
+            },
+            optional={"size": st.integers(0, 10**12)},
+        )
+    if kind is ValueKind.OBJ:
+        return st.dictionaries(st.text(text, max_size=5), st.integers() | st.text(text))
     if kind is ValueKind.DATE:
         return st.dates().map(dt.date.isoformat)
     if kind in (ValueKind.INTEGER, ValueKind.DECIMAL):
@@ -155,20 +168,24 @@ def value_strategy(field: Datenfeld) -> st.SearchStrategy[Any]:
         return st.from_regex(p.pattern, fullmatch=True)
     lo = p.min_length if p is not None and p.min_length is not None else 0
     hi = p.max_length if p is not None and p.max_length is not None else 40
-    return st.text(XML_TEXT, min_size=lo, max_size=hi)
+    return st.text(text, min_size=lo, max_size=hi)
 
 
 @st.composite
-def data_for(draw: st.DrawFn, group: Stammdatenschema | Datenfeldgruppe) -> dict[str, Any]:
-    """Valid data for ``group`` in canonical form (no empty arrays)."""
+def data_for(
+    draw: st.DrawFn,
+    group: Stammdatenschema | Datenfeldgruppe,
+    text: st.SearchStrategy[str] = XML_TEXT,
+) -> dict[str, Any]:
+    """Valid data for ``group`` in canonical form (no empty arrays); ``text``: its letters."""
     out: dict[str, Any] = {}
     for entry in data_entries(group):
         el = entry.element
 
         def one(el: Datenfeld | Datenfeldgruppe = el) -> st.SearchStrategy[Any]:
             if isinstance(el, Datenfeldgruppe):
-                return data_for(el)
-            return value_strategy(el)
+                return data_for(el, text)
+            return value_strategy(el, text)
 
         if entry.repeated:
             lo = max(entry.min, 1) if entry.min == 0 and draw(st.booleans()) else entry.min

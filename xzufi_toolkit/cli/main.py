@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "demo_cmd",  # demo
     "catalog_cmd",  # catalog apply, sync, responsible, stats, export
     "xdf_cmd",  # xdf check, xdf jsonschema, data check (groups open to others: command_group)
+    "xdf_msg_cmd",  # xdf xsd, data build/read, form generate, form fill --schema (after form_cmds)
 )
 
 EXIT_OK = 0

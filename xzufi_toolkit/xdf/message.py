@@ -15,6 +15,7 @@ returned; read messages before they are mapped.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -26,10 +27,12 @@ from lxml import etree
 from xzufi_toolkit.errors import InputError, ValidationFailedError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
 from xzufi_toolkit.io import xmlsafe
+from xzufi_toolkit.io.jsonsafe import loads_strict
 from xzufi_toolkit.message.header import MessageHeader, Participant
 from xzufi_toolkit.message.schema import _VALUE_PATTERNS  # the one list of libxml2 value quotes
 from xzufi_toolkit.xdf.model import Datenfeld, Datenfeldgruppe
 from xzufi_toolkit.xdf.xsd import (
+    FILE_PARTS,
     HEADER_CODELIST,
     MESSAGE_TYPE,
     ROOT,
@@ -102,6 +105,24 @@ class _Writer:
             name = info.name(value)
             if name is not None:
                 etree.SubElement(el, "name").text = name
+            return
+        if kind is ValueKind.FILE:
+            if not isinstance(value, Mapping):
+                raise self.shape(path, "a file reference object")
+            extra = sorted(set(value) - set(FILE_PARTS))
+            if extra:
+                raise self.shape(f"{path}.{extra[0]}", "no part of a file reference")
+            for part in FILE_PARTS:  # the XSD's order, whatever the JSON's
+                if part in value:
+                    sub = etree.SubElement(el, self.q(part))
+                    sub.text = self.scalar(
+                        ValueKind.INTEGER if part == "size" else ValueKind.TEXT,
+                        value[part],
+                        f"{path}.{part}",
+                    )
+            return
+        if kind is ValueKind.OBJ:
+            el.text = json.dumps(value, ensure_ascii=False)
             return
         el.text = self.scalar(kind, value, path)
 
@@ -293,6 +314,8 @@ class _Reader:
         if kind is ValueKind.CODE:
             code = el.find("code")
             return "" if code is None else code.text or ""
+        if kind in (ValueKind.FILE, ValueKind.OBJ):
+            return self.compound(kind, el)
         text = el.text or ""
         if kind is ValueKind.BOOL:
             return text.strip() in ("true", "1")
@@ -301,6 +324,28 @@ class _Reader:
         if kind is ValueKind.DECIMAL:
             return self.number(el, text.strip())
         return _TZ.sub("", text.strip()) if kind is ValueKind.DATE else text
+
+    def compound(self, kind: ValueKind, el: etree._Element) -> dict[str, Any]:
+        """A file reference (its parts) or an ``obj`` value (its JSON text)."""
+        if kind is ValueKind.FILE:
+            out: dict[str, Any] = {}
+            for child in el:
+                if isinstance(child.tag, str):
+                    part = etree.QName(child).localname
+                    raw = child.text or ""
+                    out[part] = int(raw.strip()) if part == "size" else raw
+            return out
+        try:
+            value = loads_strict(el.text or "")
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise InputError(
+                f"{etree.QName(el).localname}: not a JSON object",
+                file=self.file,
+                line=xmlsafe.source_line(el),
+            )
+        return value
 
     def number(self, el: etree._Element, text: str) -> int | float:
         """An xs:decimal as JSON writes it: without a point an int, else a float."""

@@ -29,6 +29,7 @@ from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.reference import codelists
 from xzufi_toolkit.xdf.genericode import GenericodeList, resolve
 from xzufi_toolkit.xdf.model import (
+    Cardinality,
     Datenfeld,
     Datenfeldgruppe,
     Datentyp,
@@ -38,6 +39,7 @@ from xzufi_toolkit.xdf.model import (
 )
 
 __all__ = [
+    "FILE_PARTS",
     "HEADER_CODELIST",
     "ROOT",
     "CodeInfo",
@@ -75,7 +77,8 @@ class ValueKind(StrEnum):
     BOOL = "bool"  # JSON true/false, xs:boolean
     DECIMAL = "decimal"  # JSON number, xs:decimal
     INTEGER = "integer"  # JSON integer, xs:integer
-    FILE = "file"  # JSON string (attachment id or file name), xs:string
+    FILE = "file"  # JSON file reference object, a complex type of the same four parts
+    OBJ = "obj"  # any JSON object, its JSON text in xs:string
 
 
 _KINDS = {
@@ -85,19 +88,24 @@ _KINDS = {
     Datentyp.NUM_CURRENCY: ValueKind.DECIMAL,
     Datentyp.NUM_INT: ValueKind.INTEGER,
     Datentyp.FILE: ValueKind.FILE,
+    Datentyp.OBJ: ValueKind.OBJ,
 }
+# The file reference of the derived JSON Schema (xdf.jsonschema, $defs/xdf-file)
+FILE_PARTS = ("attachmentId", "filename", "mimeType", "size")
+_ANY_UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_MEDIA_TYPE = "[A-Za-z0-9][A-Za-z0-9!#$&^_.+\\-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+\\-]*"
 
 
 def value_kind(field: Datenfeld) -> ValueKind | None:
     """The value kind of ``field``; ``None`` for ``label`` fields, which hold no data.
 
-    A ``select`` with a code list is a code; unknown data types read as text
-    (``xdf check`` reports them).
+    As in the derived JSON Schema: a ``select`` is a code (a string) whatever its
+    data type; unknown data types read as text (``xdf check`` reports them).
     """
     if field.kind is Feldart.LABEL:
         return None
-    if field.kind is Feldart.SELECT and field.codeliste_referenz is not None:
-        return ValueKind.CODE
+    if field.kind is Feldart.SELECT:
+        return ValueKind.CODE if field.codeliste_referenz is not None else ValueKind.TEXT
     dt = field.data_type
     return _KINDS.get(dt, ValueKind.TEXT) if dt is not None else ValueKind.TEXT
 
@@ -122,10 +130,11 @@ class DataEntry:
 
 
 def data_entries(group: Schema, *, file: str | None = None) -> Iterator[DataEntry]:
-    """The data keys of ``group`` in schema order (label fields hold none).
+    """The data keys of ``group`` in schema order (label fields and ``max = 0`` hold none).
 
-    Raises :class:`InputError` for what no data can follow: a malformed or
-    inverted ``anzahl``, or two children with the same id (one JSON key).
+    A malformed ``anzahl`` reads as ``0:1``, as the JSON Schema derivation reads
+    it. Raises :class:`InputError` for what no data can follow: an inverted
+    ``anzahl``, or two children with the same id (one JSON key).
     """
     seen: set[str] = set()
     for entry in group.struktur:
@@ -133,9 +142,11 @@ def data_entries(group: Schema, *, file: str | None = None) -> Iterator[DataEntr
         if isinstance(el, Datenfeld) and value_kind(el) is None:
             continue
         key = el.identifikation.id
-        card = entry.cardinality
+        card = entry.cardinality or Cardinality(0, 1)
         where = f"{group.identifikation.id}/{key}"
-        if card is None or (card.max is not None and card.min > card.max):
+        if card.max == 0:
+            continue
+        if card.max is not None and card.min > card.max:
             raise InputError(
                 f"{where}: cardinality {entry.anzahl!r} cannot be followed",
                 file=file,
@@ -296,6 +307,8 @@ class _Builder:
         kind = value_kind(field)
         if kind is ValueKind.CODE:
             self.code_type(field, name)
+        elif kind is ValueKind.FILE:
+            self.file_type(field, name)
         else:
             st = self.xs(self.doc, "simpleType", name=name)
             self.doc_text(st, field.meta.bezeichnung_eingabe)
@@ -316,7 +329,7 @@ class _Builder:
         where = field.identifikation.id
         if kind is ValueKind.DATE:  # the JSON date string: no time zone, no year 0000 sign
             self.xs(r, "pattern", value=r"\d{4}-\d{2}-\d{2}")
-        if kind in (ValueKind.TEXT, ValueKind.CODE, ValueKind.FILE) and p is not None:
+        if kind in (ValueKind.TEXT, ValueKind.CODE) and p is not None:
             lo, hi = p.min_length, p.max_length
             if lo is not None and hi is not None and lo > hi:
                 raise self.bad(field, "praezisierung minLength > maxLength")
@@ -360,6 +373,29 @@ class _Builder:
         if version:
             attrs |= {"use": "required", "fixed": version}
         self.xs(ct, "attribute", **attrs)
+
+    def file_type(self, field: Datenfeld, name: str) -> None:
+        """The file reference: attachment id, file name, media type, size (optional)."""
+        ct = self.xs(self.doc, "complexType", name=name)
+        self.doc_text(ct, field.meta.bezeichnung_eingabe)
+        seq = self.xs(ct, "sequence")
+        parts: dict[str, dict[str, str]] = {
+            "attachmentId": {"pattern": _ANY_UUID},
+            "filename": {"minLength": "1", "maxLength": "255"},
+            "mimeType": {"pattern": _MEDIA_TYPE},
+        }
+        for part, facets in parts.items():
+            st = self.xs(self.xs(seq, "element", name=part), "simpleType")
+            r = self.xs(st, "restriction", base="xs:string")
+            for facet, value in facets.items():
+                self.xs(r, facet, value=value)
+            if part == "mimeType":
+                for media in field.media_type:
+                    self.xs(r, "enumeration", value=media)
+        size = self.xs(seq, "element", name="size", minOccurs="0")
+        r = self.xs(self.xs(size, "simpleType"), "restriction", base="xs:nonNegativeInteger")
+        if field.max_size and field.max_size.strip().isdigit():
+            self.xs(r, "maxInclusive", value=field.max_size.strip())
 
     def bad(self, field: Datenfeld, what: str) -> InputError:
         return InputError(
