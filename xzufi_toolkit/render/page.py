@@ -471,15 +471,21 @@ class _Page:
         return f'<h2 class="note">{lab["meta"]}</h2><dl class="meta">{items}</dl>'
 
 
-def render_page(leistung: Leistung, *, lang: str = "de") -> str:
+def render_page(
+    leistung: Leistung, *, lang: str = "de", sections: tuple[tuple[str, str, str], ...] = ()
+) -> str:
     """The citizen page of ``leistung`` in ``lang`` ("de" or "en") as HTML text.
 
     Texts missing in ``lang`` fall back to the other language and carry their
     own ``lang`` attribute, so screen readers switch pronunciation.
+    ``sections`` (id, heading, safe body HTML) come first, e.g. the responsible
+    office from the catalog (:mod:`xzufi_toolkit.render.office`).
     """
     lang = normalize_language(lang)
     if lang not in LANGUAGES:
         raise UsageError(
             f"language {lang!r} is not offered", hint="choose one of " + ", ".join(LANGUAGES)
         )
-    return _Page(leistung, lang).build()
+    page = _Page(leistung, lang)
+    page.sections.extend(sections)
+    return page.build()
