@@ -535,8 +535,12 @@ def describe_form(info: FormInfo, *, file: str, fmt: str = "text") -> str:
 
 
 def _clean(text: str) -> str:
-    """Names and labels come from the PDF: line breaks and escape codes become spaces."""
-    return "".join(c if c.isprintable() else " " for c in text)
+    """Names and labels come from the PDF: line breaks and escape codes become spaces.
+
+    Surrogate escapes stay: they are a file name's undecodable bytes, which the
+    terminal gets back as they were (``surrogateescape``).
+    """
+    return "".join(c if c.isprintable() or "\udc80" <= c <= "\udcff" else " " for c in text)
 
 
 def _md(text: str) -> str:
