@@ -301,7 +301,7 @@ def fill_case(
 
 # Fields of the bundled form that no mapping rule fills: the case check computes them.
 CLERK_FIELDS = frozenset({"gebuehr", "minderjaehrig"})
-_FEE = re.compile(r"^fee due: (\S+) (\S+) \(")
+_FEE = re.compile(r": fee due: (\S+) (\S+) \(")  # the finding reads "$.datum: fee due: …"
 
 
 def _is_case(document: Any) -> bool:
@@ -336,12 +336,12 @@ def clerk_values(document: Any, *, leistung: Leistung | None = None) -> tuple[di
     for finding in check_against_leistung(case, used, today=case.datum):
         if finding.code != "CASE-FEE":
             continue
-        m = _FEE.match(finding.message)
+        m = _FEE.search(finding.message)
         if m and "minor" in finding.message:
             values["gebuehr"] = f"{m[1]} {m[2]} (minderjährig / minor)"
         elif m:
             values["gebuehr"] = f"{m[1]} {m[2]}"
-        else:  # exempt
+        elif ": no fee: exempt" in finding.message:
             values["gebuehr"] = "0 EUR (gebührenfrei, SGB II/XII / exempt)"
     try:
         _, oldest = age_at(case.antragsteller.geburt.datum, case.datum)
