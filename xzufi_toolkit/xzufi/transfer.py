@@ -390,6 +390,9 @@ class TransferWriter:
         xf = self._stack.enter_context(etree.xmlfile(self._out, encoding="UTF-8"))
         xf.write_declaration()
         attrs = {"xzufiVersion": self.spec.version}
+        declared = self.message.xzufi_version
+        if declared and version_from_attribute(declared) == self.spec.version:
+            attrs["xzufiVersion"] = declared  # as read: "2.2" stays "2.2"
         if self.message.produktbezeichnung is not None:
             attrs["produktbezeichnung"] = self.message.produktbezeichnung
         if self.message.produkthersteller is not None:
