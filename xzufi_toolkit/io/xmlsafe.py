@@ -10,6 +10,7 @@ and nesting depth.
 
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 from collections.abc import Iterator
@@ -30,7 +31,9 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "source_line",
+    "to_utf8",
     "too_deep",
+    "wide_encoding",
 ]
 
 
@@ -61,6 +64,12 @@ _SAFE_SETTINGS: dict[str, Any] = {
     "load_dtd": False,
     "dtd_validation": False,
     "huge_tree": False,
+    # Comments and processing instructions are no content of any document the
+    # toolkit reads (its readers drop them). Dropped while parsing, the text
+    # around them is one text node: an id "9901<!-- -->0022" reads the same to
+    # every reader and rule instead of as "9901" to some and nothing to others.
+    "remove_comments": True,
+    "remove_pis": True,
 }
 
 
@@ -81,17 +90,63 @@ def _thread_parser() -> etree.XMLParser:
     return parser
 
 
+# UTF-16 and UTF-32 by their byte order mark, or without one by "<?" of the
+# XML declaration (XML 1.0, appendix F). The toolkit transcodes them to UTF-8
+# before libxml2 parses, so every reader (whole or streamed) takes the same
+# decision; libxml2 alone took UTF-32 whole but not streamed, and UTF-16
+# without a BOM in one reader but not in another.
+_WIDE: tuple[tuple[bytes, str, int], ...] = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+    (b"\xff\xfe", "utf-16-le", 2),
+    (b"\xfe\xff", "utf-16-be", 2),
+    (b"<\x00\x00\x00", "utf-32-le", 0),
+    (b"\x00\x00\x00<", "utf-32-be", 0),
+    (b"<\x00?\x00", "utf-16-le", 0),
+    (b"\x00<\x00?", "utf-16-be", 0),
+)
+_DECL_ENCODING = re.compile(rb"""\A(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def wide_encoding(head: bytes) -> tuple[str, int] | None:
+    """The codec and BOM length of a UTF-16/32 document, from its first 4 bytes."""
+    for mark, codec, skip in _WIDE:
+        if head.startswith(mark):
+            return codec, skip
+    return None
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """UTF-8 bytes with the declaration saying so (its encoding was decided here)."""
+    return _DECL_ENCODING.sub(rb"\1\2UTF-8\2", head.removeprefix(b"\xef\xbb\xbf"), count=1)
+
+
+def to_utf8(data: bytes, *, file: str | None = None) -> bytes:
+    """A UTF-16/32 document as UTF-8 (declaration adjusted); other bytes unchanged."""
+    wide = wide_encoding(data[:4])
+    if wide is None:
+        return data
+    codec, skip = wide
+    try:
+        text = data[skip:].decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data[skip : exc.start].decode(codec, "replace").count("\n") + 1
+        raise MalformedXmlError(
+            f"not valid {codec.upper()}: bad bytes at offset {exc.start + skip}",
+            file=file,
+            line=line,
+        ) from None
+    return _as_utf8(text.encode("utf-8", "surrogatepass"))
+
+
 def _decode_head(head: bytes) -> bytes:
     """Bring a UTF-16/32 prolog into an ASCII-compatible form for the DOCTYPE scan."""
-    for bom, enc in (
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    ):
-        if head.startswith(bom):
-            usable = len(head) - (len(head) - len(bom)) % (4 if "32" in enc else 2)
-            return head[len(bom) : usable].decode(enc, "replace").encode("utf-8", "replace")
+    wide = wide_encoding(head[:4])
+    if wide is not None:
+        codec, skip = wide
+        unit = 4 if "32" in codec else 2
+        usable = len(head) - (len(head) - skip) % unit
+        return head[skip:usable].decode(codec, "replace").encode("utf-8", "replace")
     return head.removeprefix(b"\xef\xbb\xbf")
 
 
@@ -188,6 +243,7 @@ def parse_bytes(
             hint="stream transfer messages instead of parsing them whole",
         )
     check_prolog(data, file=file)
+    data = to_utf8(data, file=file)
     try:
         parser = _thread_parser()
         if base_url is None:
@@ -251,6 +307,43 @@ class _Prefixed:
         return self._stream.read(size)
 
 
+class _Utf8:
+    """A UTF-16/32 stream read as UTF-8 (for iterparse), the declaration adjusted."""
+
+    def __init__(self, stream: IO[bytes] | _Prefixed, codec: str, skip: int) -> None:
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder(codec)()
+        stream.read(skip)  # the byte order mark
+        self._buffer = b""
+        self._first = True
+        self._done = False
+
+    def _fill(self, size: int) -> None:
+        while not self._done and len(self._buffer) < size:
+            raw = self._stream.read(max(size, _PROLOG_SCAN))
+            try:
+                text = self._decoder.decode(raw, final=not raw)
+            except UnicodeDecodeError as exc:
+                raise MalformedXmlError(f"not valid {exc.encoding.upper()}: bad bytes") from None
+            chunk = text.encode("utf-8", "surrogatepass")
+            if self._first:
+                chunk, self._first = _as_utf8(chunk), False
+            self._buffer += chunk
+            self._done = not raw
+
+    @property
+    def head(self) -> bytes:
+        self._fill(_PROLOG_SCAN)
+        return self._buffer[:_PROLOG_SCAN]
+
+    def read(self, size: int = -1) -> bytes:
+        self._fill(size if size >= 0 else 1 << 62)
+        if size < 0:
+            size = len(self._buffer)
+        out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
+
+
 def iterparse(
     source: str | Path | IO[bytes],
     *,
@@ -287,7 +380,7 @@ def _iterparse_stream(
     name: str | None,
     limits: XmlLimits,
 ) -> Iterator[tuple[str, etree._Element]]:
-    readable: IO[bytes] | _Prefixed
+    readable: IO[bytes] | _Prefixed | _Utf8
     if hasattr(stream, "peek") and _utf8(getattr(stream, "name", "")):  # lxml reads .name
         head = stream.peek(_PROLOG_SCAN)[:_PROLOG_SCAN]
         readable = stream
@@ -295,11 +388,14 @@ def _iterparse_stream(
         readable = _Prefixed(stream)
         head = readable.head
     check_prolog(head, file=name)
+    wide = wide_encoding(head[:4])
+    if wide is not None:
+        readable = _Utf8(readable, *wide)
+        head = readable.head
     context = etree.iterparse(
         readable,  # lxml reads any object with read()
         events=(*events, "start-ns") if "start-ns" not in events else events,
         tag=tag,
-        remove_comments=False,
         **_SAFE_SETTINGS,
     )
     events_iter = _counting_namespaces(iter(context), "start-ns" in events, limits, name)
