@@ -8,9 +8,10 @@ declaration without copying it). Each schema is compiled once per process.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
@@ -25,6 +26,9 @@ from xzufi_toolkit.xzufi.schema import load_schema, schema_path
 __all__ = ["ENGINES", "SchemaIssue", "schema_path", "validate_element"]
 
 ENGINES = ("lxml", "xmlschema")
+# Schema issues listed per document; a report caps findings too, but 200,000
+# issues as records cost seconds and hundreds of MB before it does.
+MAX_ISSUES = 1000
 MAX_SCHEMA_BYTES = 16 * 1024 * 1024
 _CLARK = re.compile(r"\{http://xoev\.de/schemata/xzufi/\d_\d_\d\}")
 _VALUE = re.compile(r"(?i)\b(value)\s*'[^']*'")
@@ -81,11 +85,18 @@ def _lxml_issues(
     schema = _lxml_schema(version, schema_dir)
     if schema.validate(el):
         return
-    for entry in cast("Iterable[etree._LogEntry]", schema.error_log):  # stubs miss __iter__
+    log = cast("list[etree._LogEntry]", schema.error_log)  # stubs miss __iter__, __len__
+    for entry in itertools.islice(log, MAX_ISSUES):
         yield SchemaIssue(
             line=entry.line or None,
             message=_clean(entry.message, show_values),
             path=getattr(entry, "path", None) or None,
+        )
+    if len(log) > MAX_ISSUES:  # 200,000 bad attributes: one issue says how many more
+        yield SchemaIssue(
+            line=None,
+            message=f"\u2026 and {len(log) - MAX_ISSUES} more schema error(s) in this document",
+            path=None,
         )
 
 
@@ -98,13 +109,21 @@ def _xmlschema_issues(
     # a leistung inside a transfer message inherits its prefixes (xsi:type values)
     namespaces = {k or "": v for k, v in el.nsmap.items()}
     try:
-        for err in schema.iter_errors(el, namespaces=namespaces):
+        errors = schema.iter_errors(el, namespaces=namespaces)
+        for err in itertools.islice(errors, MAX_ISSUES):
             line = getattr(err, "sourceline", None)
             reason = err.reason or str(err.message)
             yield SchemaIssue(
                 line=line if isinstance(line, int) else None,
                 message=_clean(reason, show_values),
                 path=err.path,
+            )
+        more = sum(1 for _ in errors)  # counted, not kept
+        if more:
+            yield SchemaIssue(
+                line=None,
+                message=f"\u2026 and {more} more schema error(s) in this document",
+                path=None,
             )
     except xmlschema.XMLSchemaException as exc:
         yield SchemaIssue(
