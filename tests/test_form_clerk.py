@@ -135,14 +135,14 @@ def test_english_parts_are_tagged_english() -> None:
 
     with pikepdf.open(FORM) as pdf:
         langs: list[str] = []
-        stack = [pdf.Root.StructTreeRoot.K[0]]
+        stack: list[Any] = [pdf.Root.StructTreeRoot.K[0]]
         while stack:
             node = stack.pop()
             if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
                 continue
             if "/Lang" in node:
                 langs.append(str(node.Lang))
-            kids = node.get("/K")
+            kids: Any = node.get("/K")
             stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
         assert str(pdf.Root.Lang) == "de"
     assert langs.count("en") >= 60 and set(langs) == {"en"}
