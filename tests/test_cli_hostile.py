@@ -29,6 +29,7 @@ import pytest
 
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.io.resources import fixture_file, form_file
+from xzufi_toolkit.xzufi import read_leistung
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "fixtures" / "hostile"
@@ -970,5 +971,9 @@ def test_many_unknown_elements_take_linear_time(
         run = run_cli(argv, capsys)
         assert run.code == 0, run.err[-300:]
         assert run.seconds < 10, f"{argv[0]} took {run.seconds:.1f} s"
-    assert "unbekannt[20000]" in run.err  # the XPath of the last one still counts right
+    # 20,000 warnings are listed up to the cap, then counted in one line
+    assert "unbekannt[1000]" in run.err and "unbekannt[1001]" not in run.err
+    assert "\u2026 and 19000 more line(s) not shown" in run.err
     assert (tmp_path / "d.xml").read_bytes().count(b"<xzufi:unbekannt/>") == 20_000
+    last = read_leistung(wide.read_bytes(), file=str(wide)).findings[-1]
+    assert "unbekannt[20000]" in str(last.location) + last.message  # the XPath counts right

@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import PurePath, PureWindowsPath
@@ -36,6 +36,7 @@ __all__ = [
     "MAX_FINDINGS_PER_DOCUMENT",
     "RuleMeta",
     "cap_findings",
+    "capped_lines",
     "render",
     "summary",
 ]
@@ -489,6 +490,19 @@ def _cap_note(key: tuple[str | None, int | None], hidden: Counter[Severity], lim
         f"der Bericht führt die ersten {limit} je Dokument auf",
         location=Location(file=key[0], entry=key[1]),
     )
+
+
+def capped_lines(lines: Iterable[str], limit: int = MAX_FINDINGS_PER_DOCUMENT) -> Iterator[str]:
+    """Message lines for a terminal: control characters escaped, at most ``limit``,
+    then one ``… and N more`` line (for commands that print lines, not a report)."""
+    more = 0
+    for n, line in enumerate(lines):
+        if n < limit:
+            yield escape_controls(line)
+        else:
+            more += 1
+    if more:
+        yield f"\u2026 and {more} more line(s) not shown (at most {limit} are listed)"
 
 
 def cap_findings(report: Report, limit: int = MAX_FINDINGS_PER_DOCUMENT) -> Report:

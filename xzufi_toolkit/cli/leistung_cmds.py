@@ -63,8 +63,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _report(findings: Iterable[Finding]) -> None:
-    for f in findings:
-        sys.stderr.write(f"xzufi: {f.severity.value}: {f.code} {f.location}: {f.message}\n")
+    from xzufi_toolkit.reporters import capped_lines
+
+    # capped: 200,000 unknown attributes must not become 200,000 lines
+    lines = (f"xzufi: {f.severity.value}: {f.code} {f.location}: {f.message}" for f in findings)
+    for line in capped_lines(lines):
+        sys.stderr.write(line + "\n")
 
 
 def _source(path: str | None) -> tuple[Path | bytes, str]:
@@ -157,9 +161,12 @@ def _validate(tree: etree._ElementTree, schema: etree.XMLSchema, name: str, agai
     if schema.validate(tree):
         sys.stderr.write(f"xzufi: {name}: valid against the {against}\n")
         return 0
+    from xzufi_toolkit.reporters import capped_lines
+
     # lxml-stubs lack _ErrorLog.__iter__; at run time the log is iterable
-    for err in cast("Iterable[etree._LogEntry]", schema.error_log):
-        sys.stderr.write(f"xzufi: error: {name}:{err.line}: {err.message}\n")
+    log = cast("Iterable[etree._LogEntry]", schema.error_log)
+    for line in capped_lines(f"xzufi: error: {name}:{err.line}: {err.message}" for err in log):
+        sys.stderr.write(line + "\n")
     return 1
 
 
