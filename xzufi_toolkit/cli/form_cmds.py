@@ -204,6 +204,7 @@ def fill_one(
             annex=task.annex,
             file=name,
             show_values=show,
+            leistung=leistung,  # the fee on the form from the same Leistung as the check
         )
         write_output(task.output, pdf, *[p for p in (task.case, setup.filler.file) if p])
     except ValidationFailedError as exc:
