@@ -187,3 +187,75 @@ def test_a_second_writer_fails_clearly_or_waits(tmp_path: Path) -> None:
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT value FROM catalog_counter WHERE name='messages'").fetchone()[0] == 1
+
+
+HOSTILE = Path(__file__).resolve().parent.parent / "fixtures" / "hostile"
+
+
+def _hostile(tmp: Path, name: str) -> Path:
+    if name.endswith(".in"):
+        secret = tmp / "secret.txt"
+        secret.write_text("TOP-SECRET-VALUE")
+        target = tmp / name[:-3]
+        text = (HOSTILE / name).read_text(encoding="utf-8").replace("@SECRET@", secret.as_uri())
+        target.write_text(text, encoding="utf-8")
+        return target
+    if name == "binary":
+        target = tmp / "binary.xml"
+        target.write_bytes(bytes(range(256)) * 10)
+        return target
+    if name == "deep":
+        target = tmp / "deep.xml"
+        inner = b"<a>" * 5000 + b"</a>" * 5000
+        target.write_bytes(
+            PAGE1.read_bytes().replace(
+                b"<xzufi:nachrichtenkopf/>", b"<xzufi:nachrichtenkopf/>" + inner
+            )
+        )
+        return target
+    if name == "folder":
+        return tmp
+    if name == "missing":
+        return tmp / "missing.xml"
+    if name == "/dev/zero":
+        return Path("/dev/zero")
+    return HOSTILE / name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "xxe.xml.in",
+        "xxe-parameter.xml.in",
+        "xinclude.xml.in",
+        "billion-laughs.xml",
+        "doctype-after-prolog.xml",
+        "wrong-namespace.xml",
+        "not-xml.txt",
+        "binary",
+        "deep",
+        "folder",
+        "missing",
+        "/dev/zero",
+    ],
+)
+def test_hostile_messages_are_one_finding_and_leave_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    db = str(tmp_path / "c.sqlite")
+    assert run(capsys, "catalog", "apply", str(PAGE1), "--db", db)[0] == 0
+    with open_store(db) as s:
+        from xzufi_toolkit.catalog import stats
+
+        before = stats(s)
+    src = _hostile(tmp_path, name)
+    code, out, err = run(capsys, "catalog", "apply", str(src), "--db", db)
+    assert code == 1, (out, err)
+    assert "Traceback" not in err and "internal error" not in err
+    assert "TOP-SECRET" not in out + err
+    if name != "xinclude.xml.in":  # XInclude is never processed: a readable message
+        assert "[CAT-INPUT]" in out
+    with open_store(db) as s:
+        after = stats(s)
+    if name != "xinclude.xml.in":
+        assert after == before
