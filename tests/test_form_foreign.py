@@ -407,3 +407,20 @@ def test_the_mapping_hash_is_checked_for_another_form(
     out = tmp_path / "o.pdf"
     code, err = _fill(capsys, data_file, mapping_file, out)
     assert code == 1 and "SHA-256" in err and not out.exists()
+
+
+def test_a_batch_in_worker_processes_checks_each_file_against_the_schema(
+    mapping_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = tmp_path / "s.json"
+    schema.write_text('{"required": ["halter"]}', encoding="utf-8")
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(DATA, ensure_ascii=False), encoding="utf-8")
+    bad.write_text('{"hund": {}}', encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["form", "fill", str(good), str(bad), "--form", str(FORM), "--mapping"]
+    args += [str(mapping_file), "--data-schema", str(schema), "-o", str(out), "--jobs", "2"]
+    code, _, err = _run(args, capsys)
+    assert code == 1 and "DATA-SCHEMA-REQUIRED" in err and "$.halter" in err
+    assert sorted(p.name for p in out.iterdir()) == ["good.pdf"]
