@@ -69,12 +69,20 @@ def test_show_without_file_summarises_the_bundled_leistung() -> None:
         "100 EUR",
         "50 EUR",
         "kostenfrei",
-        "6–8 WOCHE",
-        "3 JAHR",
+        "6–8 Wochen",  # units in words, not the codes WOCHE/JAHR
+        "3 Jahre",
         "2022-04-05",
     ):
         assert needle in out, needle
     assert err == ""
+
+
+def test_show_lang_en_gives_units_and_descriptions_in_english() -> None:
+    code, out, _, err = run(["show", "--lang", "en"])
+    assert code == 0, err
+    for needle in ("6–8 weeks", "3 years", "free of charge", "When issuing the residence permit"):
+        assert needle in out, needle
+    assert "WOCHE" not in out and "JAHR" not in out
 
 
 def test_show_summary_validates() -> None:

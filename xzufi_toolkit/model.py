@@ -34,6 +34,10 @@ _TAG = re.compile(rb"\s*<(?:[^\s/>:]+:)?([^\s/>:]+)")
 
 __all__ = [
     "TEXT_MODULE_NAMES",
+    "UNIT_NAMES",
+    "ActionForm",
+    "Category",
+    "CategoryClass",
     "Code",
     "Cost",
     "CostModule",
@@ -42,6 +46,7 @@ __all__ = [
     "Extra",
     "Identifier",
     "IndividualTextModule",
+    "LanguageVersion",
     "Leistung",
     "Link",
     "LocalizedText",
@@ -56,11 +61,17 @@ __all__ = [
     "TransferEntry",
     "TransferMessage",
     "Validity",
+    "VersionInfo",
     "normalize_language",
     "to_jsonable",
+    "unit_name",
 ]
 
 StructureKind = Literal["lo", "lov", "lovd"]
+#: How a Verrichtung is written: ``code`` ``verrichtung/code`` (the API model's
+#: shape), ``wrapped`` ``verrichtung/verrichtungLeiKa/code`` (real 2.2.0 files),
+#: ``leika`` ``verrichtungLeiKa/code`` (2.3.1).
+ActionForm = Literal["code", "wrapped", "leika"]
 TransferOp = Literal["schreibe", "loesche"]
 
 # Text module codes (list urn:de:xzufi:codeliste:leistungstextmodulleika).
@@ -84,6 +95,42 @@ TEXT_MODULE_NAMES: dict[str, str] = {
 }
 
 
+#: Zeiteinheit codes in words (singular, plural) for the languages pages are shown in.
+UNIT_NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    "de": {
+        "JAHR": ("Jahr", "Jahre"),
+        "MONAT": ("Monat", "Monate"),
+        "WOCHE": ("Woche", "Wochen"),
+        "TAG": ("Tag", "Tage"),
+        "WERKTAG": ("Werktag", "Werktage"),
+        "ARBEITSTAG": ("Arbeitstag", "Arbeitstage"),
+        "STUNDE": ("Stunde", "Stunden"),
+        "MINUTE": ("Minute", "Minuten"),
+        "SEKUNDE": ("Sekunde", "Sekunden"),
+    },
+    "en": {
+        "JAHR": ("year", "years"),
+        "MONAT": ("month", "months"),
+        "WOCHE": ("week", "weeks"),
+        "TAG": ("day", "days"),
+        "WERKTAG": ("working day", "working days"),
+        "ARBEITSTAG": ("business day", "business days"),
+        "STUNDE": ("hour", "hours"),
+        "MINUTE": ("minute", "minutes"),
+        "SEKUNDE": ("second", "seconds"),
+    },
+}
+
+
+def unit_name(unit: str | None, n: int, lang: str = "de") -> str:
+    """A Zeiteinheit code in words for ``n`` (``WOCHE``, 8 → ``Wochen``/``weeks``);
+    an unknown code as it is."""
+    names = UNIT_NAMES.get(normalize_language(lang), UNIT_NAMES["de"]).get(unit or "")
+    if names is None:
+        return unit or ""
+    return names[0] if n == 1 else names[1]
+
+
 def normalize_language(code: str) -> str:
     """``de-DE`` → ``de``, ``EN`` → ``en``: the primary subtag, lower case."""
     return code.strip().split("-")[0].split("_")[0].lower()
@@ -94,11 +141,14 @@ class Extra:
     """An element the model does not know, kept verbatim for writing back.
 
     ``after`` is the local name of the element it followed inside its owner
-    (``None``: it came first), so the writer puts it back at the same place.
+    (``None``: it came first), so the writer puts it back at the same place;
+    ``nth`` says which of the elements of that name it followed (1-based;
+    ``None``: the last one).
     """
 
     after: str | None
     xml: bytes
+    nth: int | None = None
 
     @property
     def tag(self) -> str:
@@ -109,10 +159,15 @@ class Extra:
 
 @dataclass(slots=True, kw_only=True)
 class LocalizedText:
-    """One language version of a string (``StringLocalized``/``HtmlStringLocalized``)."""
+    """One language version of a string (``StringLocalized``/``HtmlStringLocalized``).
+
+    ``language`` is normalised (``de``); ``language_written`` keeps the code as
+    the file wrote it (``de-DE``) when that differs, and writers write it back.
+    """
 
     language: str
     text: str
+    language_written: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -141,10 +196,17 @@ class Identifier:
 
 @dataclass(slots=True, kw_only=True)
 class Link:
-    """``weiterfuehrenderLink`` (HyperlinkErweitert)."""
+    """``weiterfuehrenderLink`` (HyperlinkErweitert).
+
+    Real files carry ``languageCode`` as an attribute, the API model as a child
+    element: ``language_attribute`` says which, ``language_written`` keeps the
+    code as written when it differs from the normalised ``language``.
+    """
 
     uri: str
     language: str | None = None
+    language_written: str | None = None
+    language_attribute: bool = False
     title: str | None = None
     description: str | None = None
     position: int | None = None
@@ -297,6 +359,64 @@ class OriginPortal(ModuleBase):
     language: str
     uri: str
     title: str | None = None
+    #: as :class:`Link`: ``languageCode`` attribute (real files) or element.
+    language_written: str | None = None
+    language_attribute: bool = False
+
+
+@dataclass(slots=True, kw_only=True)
+class CategoryClass:
+    """``kategorie/klasse``: the class of a category (id and labels)."""
+
+    id: Identifier | None = None
+    labels: list[LocalizedText] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class Category:
+    """``kategorie``: a portal category the Leistung is filed under.
+
+    The fields are a read view. ``xml`` is the element as read, written back
+    verbatim (its child order is not known from a source, so it is not
+    rebuilt); without ``xml`` writers build it from the fields.
+    """
+
+    id: Identifier | None = None
+    parent_id: Identifier | None = None
+    labels: list[LocalizedText] = field(default_factory=list)
+    descriptions: list[LocalizedText] = field(default_factory=list)
+    classes: list[CategoryClass] = field(default_factory=list)
+    xml: bytes | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class VersionInfo:
+    """``versionsinformation`` (2.2.0) / ``versionsinformationen`` (2.3.1).
+
+    Values are kept as written (xs:dateTime text). ``tag`` is the element name
+    as read, so a same-version round trip keeps it.
+    """
+
+    created: str | None = None
+    created_by: str | None = None
+    changed: str | None = None
+    changed_by: str | None = None
+    version: str | None = None
+    tag: str | None = None
+    extras: list[Extra] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class LanguageVersion:
+    """``sprachversion``: a language the description is published in.
+
+    ``language_code`` is kept as written (``de-DE`` stays).
+    """
+
+    language_code: str
+    name_german: str | None = None
+    name_native: str | None = None
+    extras: list[Extra] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -313,6 +433,9 @@ class Structure:
     grouping: Code | None = None
     object_id: Identifier | None = None
     action: Code | None = None
+    #: the Verrichtung's XML shape as read (see :data:`ActionForm`); ``None``
+    #: lets the writer choose its version's usual one.
+    action_form: ActionForm | None = None
     action_details: list[LocalizedText] = field(default_factory=list)
     extras: list[Extra] = field(default_factory=list)
 
@@ -371,6 +494,14 @@ class Leistung:
     single_point_of_contact: bool | None = None
     #: 2.3.1 only: ``durchfuehrbarEinheitlicheStelle`` codes (00, 11, 19).
     single_point_codes: list[Code] = field(default_factory=list)
+    #: ``kategorie``: the portal categories.
+    categories: list[Category] = field(default_factory=list)
+    #: ``gueltigkeitGebietID``: the regions (ARS) the description is valid for.
+    validity_area_ids: list[Identifier] = field(default_factory=list)
+    #: ``versionsinformation`` (2.2.0) / ``versionsinformationen`` (2.3.1).
+    version_info: VersionInfo | None = None
+    #: ``sprachversion``: the languages the description is published in.
+    language_versions: list[LanguageVersion] = field(default_factory=list)
     #: ``gueltigkeit`` of the whole Leistung.
     validity: list[Validity] = field(default_factory=list)
     extras: list[Extra] = field(default_factory=list)

@@ -36,6 +36,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.add_argument("file", nargs="?", metavar="FILE", help="XZuFi XML; '-' reads stdin")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.add_argument(
+        "--lang",
+        choices=("de", "en"),
+        default="de",
+        help="language of the summary's values: descriptions, units in words (default: de)",
+    )
+    show.add_argument(
         "--summary",
         action="store_true",
         help="also validate a single Leistung against the XZuFi schema (exit 1 if invalid)",
@@ -150,7 +156,9 @@ def _show_leistung(src: Path | bytes, name: str, args: argparse.Namespace) -> in
         doc = {"version": result.version, "leistung": result.leistung.to_dict()}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write("\n".join(summary_lines(result.leistung, result.version)) + "\n")
+        sys.stdout.write(
+            "\n".join(summary_lines(result.leistung, result.version, args.lang)) + "\n"
+        )
     if schema is not None:
         what = "official XSD" if args.schema_dir else "profile XSD"
         return _validate(tree, schema, name, f"{what} {result.version}")

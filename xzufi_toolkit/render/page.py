@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 from xzufi_toolkit.errors import UsageError
 from xzufi_toolkit.model import (
@@ -25,8 +26,10 @@ from xzufi_toolkit.model import (
     Duration,
     DurationModule,
     Leistung,
+    Link,
     LocalizedText,
     normalize_language,
+    unit_name,
 )
 
 __all__ = ["LANGUAGES", "render_page", "sanitize_html"]
@@ -153,31 +156,6 @@ _LABELS: dict[str, dict[str, str]] = {
         "other_lang": "This section is only available in another language.",
     },
 }
-_UNITS: dict[str, dict[str, tuple[str, str]]] = {
-    "de": {
-        "JAHR": ("Jahr", "Jahre"),
-        "MONAT": ("Monat", "Monate"),
-        "WOCHE": ("Woche", "Wochen"),
-        "TAG": ("Tag", "Tage"),
-        "WERKTAG": ("Werktag", "Werktage"),
-        "ARBEITSTAG": ("Arbeitstag", "Arbeitstage"),
-        "STUNDE": ("Stunde", "Stunden"),
-        "MINUTE": ("Minute", "Minuten"),
-        "SEKUNDE": ("Sekunde", "Sekunden"),
-    },
-    "en": {
-        "JAHR": ("year", "years"),
-        "MONAT": ("month", "months"),
-        "WOCHE": ("week", "weeks"),
-        "TAG": ("day", "days"),
-        "WERKTAG": ("working day", "working days"),
-        "ARBEITSTAG": ("business day", "business days"),
-        "STUNDE": ("hour", "hours"),
-        "MINUTE": ("minute", "minutes"),
-        "SEKUNDE": ("second", "seconds"),
-    },
-}
-
 # The portal's order of sections after the teaser: text module codes and the
 # sections built from several modules ("costs", "times", "deadlines", "contact").
 _ORDER = (
@@ -240,10 +218,7 @@ def _money(amount: Decimal, currency: str | None, lang: str) -> str:
 
 
 def _unit(unit: str | None, n: int, lang: str) -> str:
-    names = _UNITS[lang].get(unit or "")
-    if names is None:
-        return unit or ""
-    return names[0] if n == 1 else names[1]
+    return unit_name(unit, n, lang)
 
 
 def _date(value: datetime.date | str, lang: str) -> str:
@@ -295,12 +270,38 @@ class _Page:
         return f'<{tag} lang="{picked.lang}">{body}</{tag}>'
 
     def module(self, code: str) -> str:
+        """A text module's content and its links: a module may hold links only
+        (typically 15, Weiterführende Informationen, xzufi-real-data.md)."""
         for module in self.leistung.text_modules:
             if module.code.code == code:
-                body = self.localized(module.contents, markup=True)
+                body = self.localized(module.contents, markup=True) + self.links(module.links)
                 if body:
                     return body
         return ""
+
+    def links(self, links: list[Link]) -> str:
+        """``weiterfuehrenderLink`` as a list: those in the page language or without
+        one; when none is, all of them, each marked with its language."""
+        mine = [k for k in links if k.language is None or k.language == self.lang]
+        items = []
+        for link in sorted(
+            mine or links, key=lambda k: k.position if k.position is not None else 0
+        ):
+            label = self.esc(link.title or link.uri)
+            scheme = urlsplit(link.uri).scheme.lower()
+            text = (
+                f'<a href="{self.esc(link.uri)}" rel="noopener noreferrer nofollow">{label}</a>'
+                if scheme in _SCHEMES
+                else label
+            )
+            if link.description:
+                text += f" – {self.esc(link.description)}"
+            lang = link.language
+            if lang and lang != self.lang and _LANG_TAG.fullmatch(lang):
+                items.append(f'<li lang="{lang}">{text}</li>')
+            else:
+                items.append(f"<li>{text}</li>")
+        return f'<ul class="links">{"".join(items)}</ul>' if items else ""
 
     def add(self, key: str, body: str) -> None:
         if body.strip():
@@ -328,7 +329,7 @@ class _Page:
                 f"<tbody>{''.join(rows)}</tbody></table>"
             )
         for module in self.leistung.cost_modules:
-            out += self._uncovered(module.description, described)
+            out += self._uncovered(module.description, described) + self.links(module.links)
         return out
 
     def _cost_amount(self, cost: Cost) -> str:
@@ -365,7 +366,7 @@ class _Page:
                     items.append(f"<li>{desc}</li>")
         out = f"<ul>{''.join(items)}</ul>" if items else ""
         for module in modules:
-            out += self._uncovered(module.description, described)
+            out += self._uncovered(module.description, described) + self.links(module.links)
         return out
 
     def _uncovered(self, texts: list[LocalizedText], described: list[str]) -> str:

@@ -27,6 +27,8 @@ from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.htmltext import is_blank_html
 from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import (
+    Category,
+    CategoryClass,
     Code,
     Cost,
     CostModule,
@@ -35,6 +37,7 @@ from xzufi_toolkit.model import (
     Extra,
     Identifier,
     IndividualTextModule,
+    LanguageVersion,
     Leistung,
     Link,
     LocalizedText,
@@ -47,11 +50,13 @@ from xzufi_toolkit.model import (
     TermModule,
     TextModule,
     Validity,
+    VersionInfo,
     normalize_language,
 )
 from xzufi_toolkit.xzufi.versions import (
     ID_ATTRIBUTES,
     STRUCTURE_TYPES,
+    VERSION_INFO,
     XSI,
     VersionSpec,
     spec_for,
@@ -101,6 +106,10 @@ class _Unreadable(Exception):
     """A value the model cannot hold; the element is kept verbatim instead."""
 
 
+class _Blank(_Unreadable):
+    """A text holding no text (only ``<br>``/whitespace): kept verbatim, already noted."""
+
+
 @dataclass(slots=True)
 class ReadResult:
     """A Leistung read from XML, its version and what the reader normalised."""
@@ -108,6 +117,11 @@ class ReadResult:
     leistung: Leistung
     version: str
     findings: list[Finding] = field(default_factory=list)
+
+
+def _written(raw: str | None, lang: str | None) -> str | None:
+    """The language code as written, where it differs from the model's normalised one."""
+    return raw if raw is not None and raw != lang else None
 
 
 def local(el: etree._Element) -> str:
@@ -193,32 +207,41 @@ class _Reader:
     ) -> Generator[tuple[str, etree._Element], None, None]:
         """Known child elements (by local name); the others go to ``owner_extras``."""
         last_known: str | None = None
+        seen: dict[str, int] = {}  # known names read so far: which one a kept element follows
         for child in el:
             if not isinstance(child.tag, str):
                 continue  # comments and processing instructions are not kept
             name = local(child)
+            nth = seen.get(last_known) if last_known is not None else None
             if _ns(child) == self.ns and name in known:
                 try:
                     yield name, child
+                except _Blank:
+                    self.keep(child, owner_extras, last_known, nth, unreadable=None)
                 except _Unreadable:
                     # the handler could not read it (walk() threw it back in here):
                     # kept verbatim in its place, reading goes on with the next child
-                    self.keep(child, owner_extras, last_known, unreadable=True)
+                    self.keep(child, owner_extras, last_known, nth, unreadable=True)
                 else:
                     last_known = name
+                    seen[name] = seen.get(name, 0) + 1
             else:
-                self.keep(child, owner_extras, last_known, unreadable=False)
+                self.keep(child, owner_extras, last_known, nth, unreadable=False)
 
     def keep(
         self,
         child: etree._Element,
         owner_extras: list[Extra],
         after: str | None,
+        nth: int | None,
         *,
-        unreadable: bool,
+        unreadable: bool | None,
     ) -> None:
-        owner_extras.append(Extra(after=after, xml=compact_xml(child)))
+        """Keep ``child`` verbatim; ``unreadable`` None: already noted, say nothing."""
+        owner_extras.append(Extra(after=after, xml=compact_xml(child), nth=nth))
         name = local(child)
+        if unreadable is None:
+            return
         if unreadable:
             self.note(
                 "XZ-N006",
@@ -248,9 +271,9 @@ class _Reader:
             name, child = item
             try:
                 handlers[name](child)
-            except _Unreadable:
+            except _Unreadable as exc:
                 try:
-                    item = gen.throw(_Unreadable())
+                    item = gen.throw(exc)
                 except StopIteration:
                     item = None
                 continue
@@ -329,6 +352,7 @@ class _Reader:
             return value
 
     def language(self, el: etree._Element, raw: str | None) -> str:
+        """The normalised language (the model's view); see :meth:`written`."""
         if raw is None or not raw.strip():
             raise _Unreadable
         lang = normalize_language(raw)
@@ -343,8 +367,9 @@ class _Reader:
             )
         return lang
 
-    def localized(self, el: etree._Element, *, html: bool = False) -> LocalizedText | None:
-        lang = self.language(el, el.get("languageCode"))
+    def localized(self, el: etree._Element, *, html: bool = False) -> LocalizedText:
+        raw = el.get("languageCode")
+        lang = self.language(el, raw)
         value = el.text or ""
         if html and is_blank_html(value):
             self.note(
@@ -352,20 +377,18 @@ class _Reader:
                 Severity.WARNING,
                 el,
                 f"<{local(el)}> ({lang}) holds no text (only markup such as <br> or whitespace);"
-                " dropped",
+                " left out of the model, written back as it is",
                 f"<{local(el)}> ({lang}) enthält keinen Text (nur Markup wie <br> oder Leerraum);"
-                " entfernt",
+                " nicht ins Modell übernommen, unverändert zurückgeschrieben",
             )
-            return None
-        return LocalizedText(language=lang, text=value)
+            raise _Blank
+        return LocalizedText(language=lang, text=value, language_written=_written(raw, lang))
 
     def add_localized(
         self, target: list[LocalizedText], *, html: bool = False
     ) -> Callable[[etree._Element], None]:
         def handler(el: etree._Element) -> None:
-            item = self.localized(el, html=html)
-            if item is not None:
-                target.append(item)
+            target.append(self.localized(el, html=html))
 
         return handler
 
@@ -419,6 +442,16 @@ class _Reader:
         extras: list[Extra] = []
         values: dict[str, str] = {}
         position: list[int] = []
+        attr_lang = el.get("languageCode")  # real files: an attribute (xzufi-real-data.md)
+        if attr_lang is not None:
+            values["lang"] = self.language(el, attr_lang)
+            values["raw"] = attr_lang
+
+        def set_lang(c: etree._Element) -> None:
+            if attr_lang is not None:
+                raise _Unreadable  # both shapes at once: keep the link verbatim
+            values["lang"] = self.language(c, c.text)
+            values["raw"] = c.text or ""
 
         def put(key: str) -> Callable[[etree._Element], None]:
             def handler(child: etree._Element) -> None:
@@ -430,7 +463,7 @@ class _Reader:
             el,
             extras,
             {
-                "languageCode": lambda c: values.__setitem__("lang", self.language(c, c.text)),
+                "languageCode": set_lang,
                 "uri": put("uri"),
                 "titel": put("titel"),
                 "beschreibung": put("beschreibung"),
@@ -439,9 +472,12 @@ class _Reader:
         )
         if extras or "uri" not in values:
             raise _Unreadable  # links have no extras slot: keep the whole link verbatim
+        lang = values.get("lang")
         return Link(
             uri=values["uri"].strip(),
-            language=values.get("lang"),
+            language=lang,
+            language_written=_written(values.get("raw"), lang),
+            language_attribute=attr_lang is not None,
             title=values.get("titel"),
             description=values.get("beschreibung"),
             position=position[0] if position else None,
@@ -677,9 +713,17 @@ class _Reader:
 
     def origin_portal(self, el: etree._Element) -> OriginPortal:
         module = OriginPortal(language="", uri="")
+        attr_lang = el.get("languageCode")  # real files: an attribute (xzufi-real-data.md)
+        if attr_lang is not None:
+            module.language = self.language(el, attr_lang)
+            module.language_written = _written(attr_lang, module.language)
+            module.language_attribute = True
 
         def set_language(c: etree._Element) -> None:
+            if attr_lang is not None:
+                raise _Unreadable  # both shapes at once: the element stays verbatim
             module.language = self.language(c, c.text)
+            module.language_written = _written(c.text, module.language)
 
         handlers = self.module_base(module) | {
             "languageCode": set_language,
@@ -709,7 +753,18 @@ class _Reader:
             s.object_id = self.identifier(c)
 
         def set_action(c: etree._Element) -> None:
-            s.action = self.code(c)
+            # both shapes (xzufi-real-data.md): real 2.2.0 files wrap the code element
+            # verrichtungLeiKa in verrichtung; the API model has verrichtung/code
+            if local(c) == "verrichtungLeiKa":
+                s.action, s.action_form = self.code(c), "leika"
+                return
+            kids = [k for k in c if isinstance(k.tag, str)]
+            if len(kids) == 1 and _ns(kids[0]) == self.ns and local(kids[0]) == "verrichtungLeiKa":
+                if c.attrib:
+                    raise _Unreadable  # the wrapper has no attributes in the model
+                s.action, s.action_form = self.code(kids[0]), "wrapped"
+            else:
+                s.action, s.action_form = self.code(c), "code"
 
         self.walk(
             el,
@@ -717,7 +772,8 @@ class _Reader:
             {
                 self.spec.grouping: set_grouping,
                 "leistungsobjektID": set_object,
-                self.spec.action: set_action,
+                "verrichtung": set_action,
+                "verrichtungLeiKa": set_action,
                 "verrichtungsdetail": self.add_localized(s.action_details),
             },
         )
@@ -786,6 +842,10 @@ class _Reader:
             "vertrauensniveau": setter("vertrauensniveau", self.code),
             spec.written_form: setter("written_form_required", self.boolean),
             "klassifizierung": lambda c: item.classifications.append(self.code(c)),
+            "kategorie": lambda c: item.categories.append(self.category(c)),
+            "gueltigkeitGebietID": lambda c: item.validity_area_ids.append(self.identifier(c)),
+            "versionsinformation": setter("version_info", self.version_info),
+            "sprachversion": lambda c: item.language_versions.append(self.language_version(c)),
             "gueltigkeit": lambda c: item.validity.append(self.validity(c)),
         }
         if spec.multi_modules:
@@ -798,6 +858,7 @@ class _Reader:
                     "personal_attendance_required", self.boolean
                 ),
                 "kennzeichenFormularFormlos": setter("informal_application", self.boolean),
+                "versionsinformationen": setter("version_info", self.version_info),
                 "informationsbereicheSDG": lambda c: self.sdg_231(c, item),
                 "durchfuehrbarEinheitlicheStelle": lambda c: item.single_point_codes.append(
                     self.code(c)
@@ -821,6 +882,94 @@ class _Reader:
         if not any(item.leika_key_attrs):
             item.leika_key_attrs = []  # no attributes at all: nothing to keep in parallel
         return item
+
+    # -- kategorie, versionsinformation, sprachversion (xzufi-real-data.md) --
+
+    def category(self, el: etree._Element) -> Category:
+        """A read view of ``kategorie``; the element itself is kept verbatim."""
+        cat = Category(xml=compact_xml(el))
+        ignored: list[Extra] = []  # the verbatim copy holds everything: nothing to keep twice
+
+        def klasse(c: etree._Element) -> None:
+            cls = CategoryClass()
+
+            def set_id(x: etree._Element) -> None:
+                cls.id = self.identifier(x)
+
+            self.quiet_walk(
+                c, ignored, {"id": set_id, "bezeichnung": self.add_localized(cls.labels)}
+            )
+            cat.classes.append(cls)
+
+        def set_id(c: etree._Element) -> None:
+            cat.id = self.identifier(c)
+
+        def set_parent(c: etree._Element) -> None:
+            cat.parent_id = self.identifier(c)
+
+        self.quiet_walk(
+            el,
+            ignored,
+            {
+                "klasse": klasse,
+                "id": set_id,
+                "uebergeordneteKategorieID": set_parent,
+                "bezeichnung": self.add_localized(cat.labels),
+                "beschreibung": self.add_localized(cat.descriptions),
+            },
+        )
+        return cat
+
+    def quiet_walk(
+        self,
+        el: etree._Element,
+        extras: list[Extra],
+        handlers: dict[str, Callable[[etree._Element], None]],
+    ) -> None:
+        """:meth:`walk` for a read view of an element kept verbatim: no findings."""
+        before, seen = len(self.findings), set(self._languages_seen)
+        self.walk(el, extras, handlers)
+        del self.findings[before:]
+        self._languages_seen = seen
+
+    def version_info(self, el: etree._Element) -> VersionInfo:
+        name = local(el)
+        info = VersionInfo(tag=name if name != VERSION_INFO[self.spec.version] else None)
+
+        def put(name: str) -> Callable[[etree._Element], None]:
+            return lambda c: setattr(info, name, self.text(c))
+
+        self.walk(
+            el,
+            info.extras,
+            {
+                "erstelltDatumZeit": put("created"),
+                "erstelltDurch": put("created_by"),
+                "geaendertDatumZeit": put("changed"),
+                "geaendertDurch": put("changed_by"),
+                "version": put("version"),
+            },
+        )
+        return info
+
+    def language_version(self, el: etree._Element) -> LanguageVersion:
+        lv = LanguageVersion(language_code="")
+
+        def put(name: str) -> Callable[[etree._Element], None]:
+            return lambda c: setattr(lv, name, self.text(c))
+
+        self.walk(
+            el,
+            lv.extras,
+            {
+                "languageCode": put("language_code"),
+                "sprachbezeichnungDeutsch": put("name_german"),
+                "sprachbezeichnungNativ": put("name_native"),
+            },
+        )
+        if not lv.language_code.strip():
+            raise _Unreadable
+        return lv
 
     def sdg_231(self, el: etree._Element, item: Leistung) -> None:
         inner: list[Extra] = []

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from xzufi_toolkit.model import (
     TEXT_MODULE_NAMES,
     Code,
     Cost,
     Duration,
+    DurationModule,
     Leistung,
+    LocalizedText,
     TransferEntry,
     TransferMessage,
     normalize_language,
+    unit_name,
 )
 
 __all__ = ["entry_line", "message_lines", "summary_lines"]
@@ -32,43 +38,79 @@ def _codes(codes: list[Code]) -> str:
     return ", ".join(_code(c) for c in codes) or "-"
 
 
-def _cost(cost: Cost) -> str:
+_WORDS = {
+    "de": {"free": "kostenfrei", "variable": "variabel", "none": "ohne Angabe", "to": "bis"},
+    "en": {"free": "free of charge", "variable": "variable", "none": "not stated", "to": "to"},
+}
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(fragment: str) -> str:
+    """Module HTML as one line of text."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _described(texts: list[LocalizedText], lang: str) -> str | None:
+    """A description in ``lang`` (else German, else any) as plain text."""
+    for want in (lang, "de"):
+        for t in texts:
+            if normalize_language(t.language) == want and _plain(t.text):
+                return _plain(t.text)
+    return next((_plain(t.text) for t in texts if _plain(t.text)), None)
+
+
+def _cost(cost: Cost, lang: str) -> str:
+    words = _WORDS[lang]
+    label = _described(cost.description, lang) or _described(cost.free_description, lang)
     if cost.kind == "fix" and cost.amount is not None:
         text = f"{cost.amount} {cost.currency or ''}".strip()
     elif cost.kind == "frei":
-        text = "kostenfrei"
+        text = words["free"]
     elif cost.kind == "variabel":
         low = f"{cost.lower} {cost.lower_currency or ''}".strip() if cost.lower is not None else ""
         up = f"{cost.upper} {cost.upper_currency or ''}".strip() if cost.upper is not None else ""
-        text = f"variabel {low}–{up}".strip()
+        text = f"{words['variable']} {low}–{up}".strip()
     else:
-        text = "ohne Betrag"
-    label = next((t.text for t in cost.description if t.language == "de"), None)
-    if label is None:
-        label = next((t.text for t in cost.free_description if t.language == "de"), None)
+        return label or words["none"]  # a cost with a description only: the description
     return f"{text} ({label})" if label else text
 
 
-def _duration(d: Duration) -> str:
+def _duration(d: Duration, lang: str) -> str:
+    """``6–8 Wochen``, ``3 Jahre``, ``6 weeks to 3 months``; else the description."""
+    words = _WORDS[lang]
     if d.value is not None:
-        text = f"{d.value} {d.unit or ''}".strip()
+        text = f"{d.value} {unit_name(d.unit, d.value, lang)}".strip()
         if d.value_to is not None:
+            last = unit_name(d.unit_to or d.unit, d.value_to, lang)
             text = (
-                f"{d.value}–{d.value_to} {d.unit_to or d.unit or ''}".strip()
+                f"{d.value}–{d.value_to} {last}".strip()
                 if (d.unit_to or d.unit) == d.unit
-                else f"{text} bis {d.value_to} {d.unit_to or ''}".strip()
+                else f"{text} {words['to']} {d.value_to} {last}".strip()
             )
     elif d.date_from is not None or d.date_to is not None:
         text = f"{d.date_from or ''}–{d.date_to or ''}"
     else:
-        text = "ohne Angabe"
+        text = _described(d.description, lang) or words["none"]
     if d.type is not None:
         text += f" (Fristtyp {d.type.code})"
     return text
 
 
-def summary_lines(leistung: Leistung, version: str | None = None) -> list[str]:
-    """The summary ``xzufi show`` prints, one string per line."""
+def _durations(modules: list[DurationModule], lang: str) -> str:
+    """The items of the modules, or a module's description where it has none."""
+    parts: list[str] = []
+    for m in modules:
+        if m.items:
+            parts.extend(_duration(d, lang) for d in m.items)
+        elif (text := _described(m.description, lang)) is not None:
+            parts.append(text)
+    return "; ".join(parts) or "-"
+
+
+def summary_lines(leistung: Leistung, version: str | None = None, lang: str = "de") -> list[str]:
+    """The summary ``xzufi show`` prints, one string per line; values (units,
+    descriptions) in ``lang`` ("de" or "en"), labels in German."""
+    lang = "en" if normalize_language(lang) == "en" else "de"
     item = leistung
     head = f"Leistung {item.key or item.id.value}"
     if version:
@@ -78,7 +120,7 @@ def summary_lines(leistung: Leistung, version: str | None = None) -> list[str]:
     def add(label: str, value: str) -> None:
         lines.append(f"  {label + ':':<28}{value}")
 
-    for lang in sorted(
+    for name_lang in sorted(
         {
             normalize_language(t.language)
             for m in item.text_modules
@@ -86,7 +128,7 @@ def summary_lines(leistung: Leistung, version: str | None = None) -> list[str]:
             for t in m.contents
         }
     ):
-        add(f"Leistungsbezeichnung ({lang})", item.name(lang) or "-")
+        add(f"Leistungsbezeichnung ({name_lang})", item.name(name_lang) or "-")
     add("Id", f"{item.id.value}")
     add("Quellredaktion", item.source_editor or "-")
     add("LeiKa-Schlüssel", ", ".join(item.leika_keys) or "-")
@@ -105,13 +147,23 @@ def summary_lines(leistung: Leistung, version: str | None = None) -> list[str]:
         add("Fachlich freigegeben", f"{item.released_on or '-'} durch {by}")
     modules = []
     for m in item.text_modules:
-        langs = ",".join(t.language for t in m.contents) or "leer"
-        modules.append(f"{m.code.code} {TEXT_MODULE_NAMES.get(m.code.code, '?')} [{langs}]")
+        langs = ",".join(t.language for t in m.contents)
+        links = f"{len(m.links)} Link{'s' if len(m.links) != 1 else ''}" if m.links else ""
+        what = ", ".join(x for x in (langs, links) if x) or "leer"
+        modules.append(f"{m.code.code} {TEXT_MODULE_NAMES.get(m.code.code, '?')} [{what}]")
     add("Textmodule", modules[0] if modules else "-")
     lines.extend(f"  {'':<28}{m}" for m in modules[1:])
-    add("Kosten", "; ".join(_cost(c) for c in item.costs) or "-")
-    add("Bearbeitungsdauer", "; ".join(_duration(d) for d in item.processing_times) or "-")
-    add("Frist", "; ".join(_duration(d) for d in item.deadlines) or "-")
+    costs = [
+        text
+        for m in item.cost_modules
+        for text in (
+            [_cost(c, lang) for c in m.costs] if m.costs else [_described(m.description, lang)]
+        )
+        if text
+    ]
+    add("Kosten", "; ".join(costs) or "-")
+    add("Bearbeitungsdauer", _durations(item.processing_time_modules, lang))
+    add("Frist", _durations(item.deadline_modules, lang))
     flags = {
         "persönlich": item.personal_attendance_required,
         "Schriftform": item.written_form_required,

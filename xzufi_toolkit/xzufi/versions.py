@@ -17,6 +17,7 @@ __all__ = [
     "TRANSFER_ROOT",
     "V220",
     "V231",
+    "VERSION_INFO",
     "VersionSpec",
     "spec_for",
     "version_from_attribute",
@@ -37,6 +38,9 @@ STRUCTURE_TYPES: dict[StructureKind, str] = {
     "lov": "LeistungsstrukturObjektMitVerrichtung",
     "lovd": "LeistungsstrukturObjektMitVerrichtungUndDetail",
 }
+#: Each version's name of ``versionsinformation`` (2.3.1: the API model's plural;
+#: its profile also accepts the singular of real 2.2.0 files).
+VERSION_INFO = {V220: "versionsinformation", V231: "versionsinformationen"}
 #: Attributes of an ``Identifikator`` and the :class:`~xzufi_toolkit.model.Identifier` fields.
 ID_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("schemeAgencyID", "scheme_agency_id"),

@@ -22,6 +22,7 @@ from lxml import etree
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.model import (
+    Category,
     Code,
     Cost,
     CostModule,
@@ -29,16 +30,21 @@ from xzufi_toolkit.model import (
     DurationModule,
     Extra,
     Identifier,
+    LanguageVersion,
     Leistung,
     Link,
     LocalizedText,
     ModuleBase,
     Validity,
+    VersionInfo,
 )
 from xzufi_toolkit.xzufi.versions import (
     ID_ATTRIBUTES,
     SPECS,
     STRUCTURE_TYPES,
+    V220,
+    V231,
+    VERSION_INFO,
     XSI,
     VersionSpec,
     spec_for,
@@ -51,6 +57,11 @@ _KEY_ATTRS = {
     "referenzLeistungsschluessel": {a for a, _ in ID_ATTRIBUTES},
 }
 _OTHER_NS = {s.ns for s in SPECS.values()}
+#: Kept elements of the other version that are carried over on conversion: texts
+#: holding only markup (``<br>``), kept verbatim by the reader, same in both profiles.
+_CARRIED_EXTRAS = {"inhalt", "beschreibung"}
+#: Verrichtung shapes each version writes as they were read (``ActionForm``).
+_ACTION_FORMS = {V220: ("code", "wrapped"), V231: ("leika",)}
 _M = TypeVar("_M", bound=ModuleBase)
 
 
@@ -160,7 +171,7 @@ class _Writer:
 
     def localized(self, parent: etree._Element, name: str, texts: Sequence[LocalizedText]) -> None:
         for t in texts:
-            self.sub(parent, name, t.text).set("languageCode", t.language)
+            self.sub(parent, name, t.text).set("languageCode", t.language_written or t.language)
 
     def opt(self, parent: etree._Element, name: str, value: object) -> None:
         if value is None:
@@ -177,7 +188,11 @@ class _Writer:
 
     def link(self, parent: etree._Element, name: str, link: Link) -> None:
         el = self.sub(parent, name)
-        self.opt(el, "languageCode", link.language)
+        lang = link.language_written or link.language
+        if link.language_attribute and lang is not None:
+            el.set("languageCode", lang)
+        else:
+            self.opt(el, "languageCode", lang)
         self.opt(el, "uri", link.uri)
         self.opt(el, "titel", link.title)
         self.opt(el, "beschreibung", link.description)
@@ -199,6 +214,18 @@ class _Writer:
 
     # -- extras -----------------------------------------------------------
 
+    def kept(self, extra: Extra) -> etree._Element | None:
+        """A kept element to write back; ``None`` (counted as lost) when it is of the
+        other XZuFi version and not one that both profiles declare alike."""
+        el = xmlsafe.parse_bytes(extra.xml, file="<kept element>").getroot()
+        qn = etree.QName(el)
+        if qn.namespace in _OTHER_NS and qn.namespace != self.ns:
+            if qn.localname not in _CARRIED_EXTRAS:
+                self.lost[f"kept element <{qn.localname}> of another XZuFi version"] += 1
+                return None
+            el = _renamespaced(el, self.ns)
+        return el
+
     def place_extras(self, owner: etree._Element, extras: Sequence[Extra]) -> None:
         """Put kept elements back after the element they followed.
 
@@ -211,17 +238,17 @@ class _Writer:
             return
         kids = list(owner)
         last: dict[str, int] = {}  # local name -> index of the last element (kid or placed)
+        each: dict[str, list[int]] = {}  # local name -> indexes of the written elements
         for i, child in enumerate(kids):
             last[etree.QName(child).localname] = i
+            each.setdefault(etree.QName(child).localname, []).append(i)
         after: dict[int, list[etree._Element]] = {}  # kid index (-1: first) -> placed there
         for extra in extras:
-            el = xmlsafe.parse_bytes(extra.xml, file="<kept element>").getroot()
-            name = etree.QName(el).localname
-            ns = etree.QName(el).namespace
-            if ns in _OTHER_NS and ns != self.ns:
-                self.lost[f"kept element <{name}> of another XZuFi version"] += 1
+            el = self.kept(extra)
+            if el is None:
                 continue
-            anchor = -1 if extra.after is None else last.get(extra.after, len(kids) - 1)
+            name = etree.QName(el).localname
+            anchor = _anchor(extra, each, last, len(kids))
             after.setdefault(anchor, []).append(el)
             last[name] = max(last.get(name, -1), anchor)
         for anchor, placed in after.items():
@@ -364,7 +391,7 @@ class _Writer:
         self.code(el, self.spec.grouping, s.grouping)
         if s.kind != "lo":
             self.ident(el, "leistungsobjektID", s.object_id)
-            self.code(el, self.spec.action, self.action_code(s.action))
+            self.action(el, s.action, s.action_form)
         elif s.object_id is not None or s.action is not None:
             self.lost["leistungsobjektID/verrichtung of a structure of type lo"] += 1
         if s.kind == "lovd":
@@ -372,6 +399,26 @@ class _Writer:
         elif s.action_details:
             self.lost["verrichtungsdetail of a structure that is not lovd"] += 1
         self.place_extras(el, s.extras)
+
+    def action(self, parent: etree._Element, action: Code | None, form: str | None) -> None:
+        """The Verrichtung in the shape it was read where the version has it, else in
+        the version's own: 2.2.0 real files wrap it (verrichtung/verrichtungLeiKa),
+        2.3.1 has verrichtungLeiKa; a model without a shape gets the profile's."""
+        code = self.action_code(action)
+        if code is None:
+            return
+        forms = _ACTION_FORMS[self.spec.version]
+        if form is None:
+            form = "code" if self.spec.version == V220 else "leika"
+        elif form not in forms:
+            # from the other version's shape: this version's real-file one
+            form = "wrapped" if self.spec.version == V220 else "leika"
+        if form == "leika":
+            self.code(parent, "verrichtungLeiKa", code)
+        elif form == "wrapped":
+            self.code(self.sub(parent, "verrichtung"), "verrichtungLeiKa", code)
+        else:
+            self.code(parent, "verrichtung", code)
 
     def action_code(self, code: Code | None) -> Code | None:
         """Verrichtung: 2.2.0 writes ``001``, 2.3.1 ``1``."""
@@ -447,7 +494,11 @@ class _Writer:
         for op in item.origin_portals:
             m = self.sub(el, "modulUrsprungsportal")
             self.module_base(m, op)
-            self.opt(m, "languageCode", op.language)
+            lang = op.language_written or op.language
+            if op.language_attribute:
+                m.set("languageCode", lang)
+            else:
+                self.opt(m, "languageCode", lang)
             self.opt(m, "uri", op.uri)
             self.opt(m, "titel", op.title)
             self.place_extras(m, op.extras)
@@ -496,16 +547,60 @@ class _Writer:
             self.codes(el, "leistungsadressat", item.leistungsadressat)
         self.opt(el, self.spec.written_form, item.written_form_required)
         self.flags_and_classification(el, item)
+        self.version_info(el, item.version_info)
+        for lv in item.language_versions:
+            self.language_version(el, lv)
         self.validity(el, item.validity)
         self.place_extras(el, item.extras)
         return el
+
+    def category(self, parent: etree._Element, cat: Category) -> None:
+        """A category read from a file goes back verbatim (in this version's namespace)."""
+        if cat.xml is not None:
+            el = xmlsafe.parse_bytes(cat.xml, file="<kept element>").getroot()
+            parent.append(_renamespaced(el, self.ns))
+            return
+        k = self.sub(parent, "kategorie")
+        self.ident(k, "id", cat.id)
+        self.ident(k, "uebergeordneteKategorieID", cat.parent_id)
+        self.localized(k, "bezeichnung", cat.labels)
+        self.localized(k, "beschreibung", cat.descriptions)
+        for cls in cat.classes:
+            c = self.sub(k, "klasse")
+            self.ident(c, "id", cls.id)
+            self.localized(c, "bezeichnung", cls.labels)
+
+    def version_info(self, parent: etree._Element, info: VersionInfo | None) -> None:
+        if info is None:
+            return
+        # 2.3.1 accepts both names (xzufi-real-data.md vs the API model); ``tag`` is only
+        # set when a 2.3.1 file used the 2.2.0 name
+        tag = VERSION_INFO[self.spec.version]
+        if info.tag is not None and self.spec.version == V231:
+            tag = info.tag
+        el = self.sub(parent, tag)
+        self.opt(el, "erstelltDatumZeit", info.created)
+        self.opt(el, "erstelltDurch", info.created_by)
+        self.opt(el, "geaendertDatumZeit", info.changed)
+        self.opt(el, "geaendertDurch", info.changed_by)
+        self.opt(el, "version", info.version)
+        self.place_extras(el, info.extras)
+
+    def language_version(self, parent: etree._Element, lv: LanguageVersion) -> None:
+        el = self.sub(parent, "sprachversion")
+        self.opt(el, "languageCode", lv.language_code)
+        self.opt(el, "sprachbezeichnungDeutsch", lv.name_german)
+        self.opt(el, "sprachbezeichnungNativ", lv.name_native)
+        self.place_extras(el, lv.extras)
 
     def flags_and_classification(self, el: etree._Element, item: Leistung) -> None:
         v231 = self.spec.multi_modules
         if v231:
             self.opt(el, "kennzeichenFormularPersoenlich", item.personal_attendance_required)
             self.opt(el, "kennzeichenFormularFormlos", item.informal_application)
-        else:
+        for cat in item.categories:
+            self.category(el, cat)
+        if not v231:
             if item.personal_attendance_required is not None:
                 self.lost["kennzeichenFormularPersoenlich"] += 1
             if item.informal_application is not None:
@@ -518,6 +613,7 @@ class _Writer:
                 sdg = self.sub(el, "informationsbereicheSDG")
                 self.codes(sdg, "informationsbereichSDG1", item.sdg_codes)
                 self.codes(sdg, "informationsbereichSDG2", item.sdg2_codes)
+            self.idents(el, "gueltigkeitGebietID", item.validity_area_ids)
             self.codes(el, "durchfuehrbarEinheitlicheStelle", item.single_point_codes)
             if item.single_point_of_contact is not None:
                 self.lost["kennzeichenEA (2.3.1 uses durchfuehrbarEinheitlicheStelle codes)"] += 1
@@ -525,9 +621,31 @@ class _Writer:
             self.codes(el, "informationsbereichSDG", item.sdg_codes)
             if item.sdg2_codes:
                 self.lost["informationsbereichSDG2"] += len(item.sdg2_codes)
+            self.idents(el, "gueltigkeitGebietID", item.validity_area_ids)
             self.opt(el, "kennzeichenEA", item.single_point_of_contact)
             if item.single_point_codes:
                 self.lost["durchfuehrbarEinheitlicheStelle"] += len(item.single_point_codes)
+
+
+def _anchor(extra: Extra, each: dict[str, list[int]], last: dict[str, int], n: int) -> int:
+    """Index of the element a kept one goes after (-1: first)."""
+    if extra.after is None:
+        return -1
+    named = each.get(extra.after, [])
+    if extra.nth is not None and 0 < extra.nth <= len(named):
+        return named[extra.nth - 1]  # after the nth of its name, as read
+    return last.get(extra.after, n - 1)
+
+
+def _renamespaced(el: etree._Element, ns: str) -> etree._Element:
+    """``el`` with every element of an XZuFi namespace moved to ``ns``."""
+    for node in el.iter():
+        if isinstance(node.tag, str):
+            qn = etree.QName(node)
+            if qn.namespace in _OTHER_NS and qn.namespace != ns:
+                node.tag = f"{{{ns}}}{qn.localname}"
+    etree.cleanup_namespaces(el)
+    return el
 
 
 def _merge_languages(groups: Sequence[Sequence[LocalizedText]]) -> list[LocalizedText]:

@@ -84,7 +84,10 @@ def _struct_code(ctx: Ctx, s: etree._Element, *names: str) -> tuple[etree._Eleme
     for name in names:
         el = ctx.kid(name, s)
         if el is not None:
-            return el, ctx.code(el)
+            # real 2.2.0 files wrap the code element: verrichtung/verrichtungLeiKa/code
+            # (xzufi-real-data.md); the API model has verrichtung/code
+            inner = ctx.kid("verrichtungleika", el)
+            return el, ctx.code(inner if inner is not None else el)
     return None, ""
 
 
