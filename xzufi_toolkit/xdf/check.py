@@ -33,6 +33,7 @@ from xzufi_toolkit.xdf.model import (
     parse_anzahl,
     walk,
 )
+from xzufi_toolkit.xdf.rules import parse_rule
 
 __all__ = ["RULES", "check", "check_file", "is_valid", "iter_findings", "xsd_regex_error"]
 
@@ -164,8 +165,8 @@ RULES: dict[str, RuleMeta] = {
         ),
         RuleMeta(
             "XDF-RULE-002",
-            "rule is free text only: a human must check it",
-            "Regel nur als Freitext: ein Mensch muss sie prüfen",
+            "rule is free text in no form the toolkit reads: a human must check it",
+            "Regel ist Freitext in keiner lesbaren Form: ein Mensch muss sie prüfen",
             INFO,
         ),
         RuleMeta(
@@ -566,7 +567,7 @@ class _Checker:
                 line=rule.line,
                 ident=ident,
             )
-        elif not script:
+        elif not script and parse_rule(rule) is None:
             yield self.f(
                 "XDF-RULE-002",
                 f"rule {ident} ({(rule.meta.name or '').strip() or 'no name'}) is free text: "

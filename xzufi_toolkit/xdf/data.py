@@ -48,6 +48,7 @@ from xzufi_toolkit.xdf.model import (
     XdfDocument,
     label,
 )
+from xzufi_toolkit.xdf.rules import parse_rule
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -56,13 +57,11 @@ if TYPE_CHECKING:
 __all__ = [
     "RULES",
     "DataSchema",
-    "RuleCondition",
     "check_data",
     "compile_schema",
     "din_type",
     "iter_data_findings",
     "load_data_schema",
-    "parse_rule",
 ]
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -81,7 +80,12 @@ RULES: dict[str, RuleMeta] = {
         RuleMeta("DATA-TYPE", "wrong type", "falscher Typ", E),
         RuleMeta("DATA-FORMAT", "not a valid date or id", "kein gültiges Datum bzw. keine Id", E),
         RuleMeta("DATA-PATTERN", "does not have the required form", "hat nicht die Form", E),
-        RuleMeta("DATA-CODE", "not a code of the code list", "kein Code der Codeliste", E),
+        RuleMeta(
+            "DATA-CODE",
+            "not an allowed value (code list, media types)",
+            "kein erlaubter Wert (Codeliste, Medientypen)",
+            E,
+        ),
         RuleMeta("DATA-LENGTH", "too short or too long", "zu kurz oder zu lang", E),
         RuleMeta(
             "DATA-ITEMS",
@@ -141,7 +145,11 @@ _KEYWORDS: dict[str, tuple[str, str, str]] = {
     "type": ("DATA-TYPE", "wrong type: expected {v}", "falscher Typ: erwartet {v}"),
     "format": ("DATA-FORMAT", "not a valid {v}", "kein gültiges Format {v}"),
     "pattern": ("DATA-PATTERN", "does not have the required form", "hat nicht die geforderte Form"),
-    "enum": ("DATA-CODE", "not one of the codes of the code list", "kein Code der Codeliste"),
+    "enum": (
+        "DATA-CODE",
+        "not one of the allowed values (code list, media types)",
+        "keiner der erlaubten Werte (Codeliste, Medientypen)",
+    ),
     "minLength": ("DATA-LENGTH", "shorter than {v} characters", "kürzer als {v} Zeichen"),
     "maxLength": ("DATA-LENGTH", "longer than {v} characters", "länger als {v} Zeichen"),
     "minItems": ("DATA-ITEMS", "fewer than {v} entries", "weniger als {v} Einträge"),
@@ -152,19 +160,6 @@ _KEYWORDS: dict[str, tuple[str, str, str]] = {
 
 _ID = re.compile(r"[FGS]\d{5,11}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_QUOTED_ID = re.compile(r"\"\s*([FG]\d{5,11})")
-# The fixed free-text forms FIM editors use for conditional fields.
-_ONLY_IF = re.compile(
-    r"^(?P<targets>.+?)\s+(?:ist|sind)\s+nur\s+dann\s+zu\s+befüllen,?\s*wenn\s+"
-    r"\"\s*(?P<cond>[FG]\d{5,11})[^\"]*\"\s+bejaht\s+wurde\.?\s*$",
-    re.S,
-)
-_REQUIRED_IF = re.compile(
-    r"^(?P<targets>.+?)\s+(?:ist|sind)\s+anzugeben,?\s*wenn\s+"
-    r"\"\s*(?P<cond>[FG]\d{5,11})[^\"]*\"\s+bejaht\s+wurde\.?\s*$",
-    re.S,
-)
-
 # Field names (lower case, words) that hold names; person names are type A.
 _PERSON_NAME = re.compile(
     r"\b(familienname|nachname|vornamen?|geburtsname|rufname|namenssuffix|titel)\b"
@@ -183,31 +178,6 @@ def din_type(fld: Datenfeld) -> din91379.DataType:
     if _OTHER_NAME.search(name):
         return din91379.DataType.B
     return din91379.DataType.C
-
-
-@dataclass(frozen=True, slots=True)
-class RuleCondition:
-    """A free-text rule read in one of its fixed forms.
-
-    ``only_if``: the targets may be filled only when ``condition`` is true;
-    otherwise the targets are required when ``condition`` is true.
-    """
-
-    targets: tuple[str, ...]
-    condition: str
-    only_if: bool
-
-
-def parse_rule(rule: Regel) -> RuleCondition | None:
-    """The condition a rule's free text states, ``None`` if it has no fixed form."""
-    text = " ".join(rule.text.split())
-    for pattern, only_if in ((_ONLY_IF, True), (_REQUIRED_IF, False)):
-        m = pattern.match(text)
-        if m:
-            targets = tuple(_QUOTED_ID.findall(m.group("targets")))
-            if targets:
-                return RuleCondition(targets, m.group("cond"), only_if)
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +251,8 @@ class _DataChecker:
     ds: DataSchema
     file: str | None
     show_values: bool
+    # rules listed for a human once, not once per group instance
+    listed: set[tuple[str, str | None]] = field(default_factory=set)
 
     def finding(
         self,
@@ -410,7 +382,9 @@ class _DataChecker:
     def _rule(self, rule: Regel, node: dict[str, Any], path: list[str | int]) -> Iterator[Finding]:
         ident = rule.identifikation
         name = (rule.meta.name or "").strip() or ident.id
-        if (rule.script or "").strip():
+        first = (ident.id, ident.version) not in self.listed
+        self.listed.add((ident.id, ident.version))
+        if first and (rule.script or "").strip():
             yield self.finding(
                 "DATA-RULE-004",
                 path,
@@ -419,6 +393,8 @@ class _DataChecker:
             )
         cond = parse_rule(rule)
         if cond is None:
+            if not first:
+                return
             yield self.finding(
                 "DATA-RULE-003",
                 path,

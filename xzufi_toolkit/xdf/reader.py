@@ -201,8 +201,12 @@ def _codeliste_v3(el: etree._Element) -> CodelisteReferenz | None:
     return None if sub is None else CodelisteReferenz(**sub)
 
 
-def _json_pairs(pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return pairs  # keep duplicates and order: the checker reports duplicates
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object's members in order, duplicates kept (the checker reports them)."""
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> _Pairs:
+    return _Pairs(pairs)
 
 
 def _praezisierung(el: etree._Element, version: XdfVersion) -> Praezisierung | None:
@@ -223,7 +227,7 @@ def _praezisierung_json(text: str) -> Praezisierung:
         pairs = json.loads(text, object_pairs_hook=_json_pairs)
     except (ValueError, RecursionError):
         return Praezisierung(text=text, json_error="not valid JSON")
-    if not isinstance(pairs, list):
+    if not isinstance(pairs, _Pairs):
         return Praezisierung(text=text, json_error="not a JSON object")
     items = tuple((k, v if isinstance(v, str) else json.dumps(v)) for k, v in pairs)
     return Praezisierung(items=items, text=text)

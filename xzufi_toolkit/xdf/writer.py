@@ -118,35 +118,48 @@ _SCHEMA_TAIL = (
     "regel",
     "struktur",
 )
+_ALL_META = tuple(dict.fromkeys((*_V2_HEAD, *_V3_HEAD, *_V3_LABELS)))
+
+
+def _complete(order: tuple[str, ...]) -> tuple[str, ...]:
+    """``order`` plus every metadata name it lacks, at the end: the model is the
+    union of both versions, and a value of the other version must not be lost."""
+    return order + tuple(n for n in _ALL_META if n not in order)
+
+
 ORDER: dict[XdfVersion, dict[str, tuple[str, ...]]] = {
     XdfVersion.V2: {
-        "regel": (*_V2_HEAD, "freitextRegel", "typ", "script"),
-        "datenfeld": (*_V2_HEAD, *_FIELD_TAIL),
-        "datenfeldgruppe": (*_V2_HEAD, "art", "regel", "struktur"),
-        "stammdatenschema": (*_V2_HEAD, *_SCHEMA_TAIL),
+        "regel": _complete((*_V2_HEAD, "freitextRegel", "typ", "script")),
+        "datenfeld": _complete((*_V2_HEAD, *_FIELD_TAIL)),
+        "datenfeldgruppe": _complete((*_V2_HEAD, "art", "regel", "struktur")),
+        "stammdatenschema": _complete((*_V2_HEAD, *_SCHEMA_TAIL)),
     },
     XdfVersion.V3: {
-        "regel": (
-            "identifikation",
-            "name",
-            "bezeichnungEingabe",
-            "bezeichnungAusgabe",
-            "beschreibung",
-            "definition",
-            "freitextRegel",
-            "bezug",
-            "status",
-            "freigabestatus",
-            "stichwort",
-            "fachlicherErsteller",
-            "versionshinweis",
-            "letzteAenderung",
-            "typ",
-            "script",
+        "regel": _complete(
+            (
+                "identifikation",
+                "name",
+                "bezeichnungEingabe",
+                "bezeichnungAusgabe",
+                "beschreibung",
+                "definition",
+                "freitextRegel",
+                "bezug",
+                "status",
+                "freigabestatus",
+                "stichwort",
+                "fachlicherErsteller",
+                "versionshinweis",
+                "letzteAenderung",
+                "typ",
+                "script",
+            )
         ),
-        "datenfeld": (*_V3_HEAD, *_V3_LABELS, *_FIELD_TAIL),
-        "datenfeldgruppe": (*_V3_HEAD, *_V3_LABELS, "art", "regel", "struktur"),
-        "stammdatenschema": (*_V3_HEAD, "bezeichnung", "hilfetext", *_V3_LABELS, *_SCHEMA_TAIL),
+        "datenfeld": _complete((*_V3_HEAD, *_V3_LABELS, *_FIELD_TAIL)),
+        "datenfeldgruppe": _complete((*_V3_HEAD, *_V3_LABELS, "art", "regel", "struktur")),
+        "stammdatenschema": _complete(
+            (*_V3_HEAD, "bezeichnung", "hilfetext", *_V3_LABELS, *_SCHEMA_TAIL)
+        ),
     },
 }
 
