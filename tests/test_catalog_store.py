@@ -249,7 +249,31 @@ def test_migrated_schema_matches_the_tables(store: CatalogStore) -> None:
     with store.read() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), tables.metadata)
     assert diff == []
-    assert store.schema_version() == schema_head() == "0001"
+    assert store.schema_version() == schema_head() == "0002"
+
+
+def test_an_older_store_is_migrated_and_keeps_its_objects(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from xzufi_toolkit.catalog.store import _MIGRATIONS
+
+    with open_store(db_url, migrate=False) as s, s.write() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with open_store(db_url, migrate=False) as s:
+        assert s.schema_version() == "0001"
+        apply_message(s, PAGE1)
+        before = dump(s, counters=True)
+    with open_store(db_url) as s:
+        assert s.schema_version() == "0002"
+        assert dump(s, counters=True) == before
+        assert [r.zustaendigkeit_id for r in responsible(s, KEY, "06").responsibilities] == [
+            "zst-land",
+            "zst-online",
+        ]
 
 
 def test_reopening_does_not_migrate_again(db_url: str) -> None:

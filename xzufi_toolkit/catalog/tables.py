@@ -61,6 +61,7 @@ organisationseinheit = Table(
     Column("ars", Text),  # verwaltungspolitischeKodierung: regional- or gemeindeschluessel
     Column("version", Text, nullable=False),
     Column("xml", Text, nullable=False),
+    Index("ix_organisationseinheit_id", "id"),  # parents are named by id alone
 )
 
 zustaendigkeit = Table(
@@ -87,6 +88,7 @@ onlinedienst = Table(
     Column("vertrauensniveau", Text),
     Column("version", Text, nullable=False),
     Column("xml", Text, nullable=False),
+    Index("ix_onlinedienst_id", "id"),
 )
 
 spezialisierung = Table(
