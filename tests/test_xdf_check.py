@@ -141,3 +141,12 @@ def test_cli_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
 def test_cli_bare_group_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["xdf"]) == 2
     assert "jsonschema" in capsys.readouterr().err
+
+
+def test_every_code_is_documented() -> None:
+    from xzufi_toolkit.xdf import data, jsonschema
+
+    doc = (XDF.parent.parent / "docs" / "xdf-rules.md").read_text(encoding="utf-8")
+    for code in {**RULES, **jsonschema.RULES, **data.RULES}:
+        assert f"| `{code}` |" in doc, code
+    assert "(xdf-rules.md)" in (XDF.parent.parent / "docs" / "rules.md").read_text()

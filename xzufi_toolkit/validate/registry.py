@@ -144,6 +144,9 @@ def rules_markdown() -> str:
         f"Rules marked *Schematron* ({len(EXPORTABLE)}) are also exported as ISO Schematron",
         "(`xzufi validate --export-schematron FILE --for-version 2.2.0|2.3.1`); the",
         "export states some of them more simply, as noted.",
+        "",
+        "The rules of FIM Datenfelder schemas and application data (`xzufi xdf check`,",
+        "`xzufi data check`) are in [xdf-rules.md](xdf-rules.md).",
     ]
     by_topic: dict[str, list[Rule]] = {}
     for code in sorted(RULES):
