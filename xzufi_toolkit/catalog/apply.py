@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import IO, Literal
 
@@ -151,7 +152,7 @@ class _Batch:
                 gone.clear()
             rows = self.writes[kind]
             if rows:
-                self.conn.execute(_upsert(self.conn, table), list(rows.values()))
+                self.conn.execute(_upsert(self.conn.dialect.name, table), list(rows.values()))
                 rows.clear()
         self.size = 0
 
@@ -167,12 +168,13 @@ class _Batch:
         return int(self.conn.execute(stmt, params).rowcount)
 
 
-def _upsert(conn: Connection, table: Table) -> Insert:
+@cache
+def _upsert(dialect: str, table: Table) -> Insert:
     """INSERT … ON CONFLICT (agency, id) DO UPDATE: create or replace in one
     statement (the two dialects spell it alike; SQLAlchemy has one per dialect)."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    pg = conn.dialect.name == "postgresql"
+    pg = dialect == "postgresql"
     stmt: postgresql.Insert | sqlite.Insert = (
         postgresql.insert(table) if pg else sqlite.insert(table)
     )
