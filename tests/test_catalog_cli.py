@@ -259,3 +259,26 @@ def test_hostile_messages_are_one_finding_and_leave_the_store(
         after = stats(s)
     if name != "xinclude.xml.in":
         assert after == before
+
+
+def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from xzufi_toolkit.cli import catalog_cmd
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    bar = catalog_cmd._Bar("xzufi catalog apply x.xml", 1000, enabled=True)
+    bar.start -= 2.0  # two seconds ago: a rate to show
+    bar.last -= 2.0
+    bar(4000, 500)
+    bar.end()
+    shown = err.getvalue()
+    assert "50%" in shown and "4,000 objects" in shown and "objects/s" in shown
+    quiet = catalog_cmd._Bar("x", 1000, enabled=False)
+    quiet(1, 1)
+    assert err.getvalue() == shown

@@ -266,3 +266,22 @@ def test_cli_sync_reads_the_token_from_env_and_never_prints_it(
     assert code == 1 and "HTTP 403" in out.err
     assert "sehr-geheim" not in out.err + out.out
     assert server.seen[-1][1] == "Bearer sehr-geheim-43"
+
+
+def test_on_invalid_stop_rolls_the_page_back_and_keeps_the_position(
+    store: CatalogStore, server: PageServer
+) -> None:
+    from xzufi_toolkit.catalog import ApplyStopped
+
+    invalid = (CATALOG / "invalid-objects.xml").read_bytes()
+    start = serve_pages(server, [PAGES[0], invalid, PAGES[2]])
+    with pytest.raises(ApplyStopped):
+        sync(store, start, on_invalid="stop", **FAST)
+    _, counters, positions = counts(store)
+    assert counters["messages"] == 1 and positions[0]["next_url"] == server.url("/p/1")
+    r = sync(store, start, resume=True, on_invalid="skip", **FAST)
+    assert r.pages == 2 and [f.code for f in r.findings] == [
+        "CAT-INVALID",
+        "CAT-KLASSE",
+        "CAT-KLASSE",
+    ]
