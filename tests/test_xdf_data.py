@@ -13,10 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from xzufi_toolkit.cli.main import main
-from xzufi_toolkit.xdf.data import RULES, check_data, compile_schema, din_type, load_data_schema
+from xzufi_toolkit.xdf.data import (
+    RULES,
+    check_data,
+    compile_schema,
+    din_type,
+    iter_data_findings,
+    load_data_schema,
+)
 from xzufi_toolkit.xdf.genericode import read_genericode
 from xzufi_toolkit.xdf.jsonschema import derive
 from xzufi_toolkit.xdf.model import Datenfeld, Regel, walk
@@ -340,3 +349,27 @@ def test_data_input_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         main(["data", "check", str(tmp_path / "missing.json"), "--schema", str(BLAUE_KARTE)]) == 1
     )
     assert "[DATA-INPUT]" in capsys.readouterr().out
+
+
+_IDS = ["G00000630", "F00000013", "G00000636", "F00001027", "F00001028", "F00000728", "x"]
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(_IDS), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_JSON)
+def test_any_json_gives_findings_not_exceptions(value: Any) -> None:
+    """Whatever shape the data has, the checker reports; it never raises."""
+    ds = load_data_schema(BLAUE_KARTE)
+    findings = list(iter_data_findings(value, ds))
+    if not isinstance(value, dict):
+        assert [f.code for f in findings] == ["DATA-TYPE"]
