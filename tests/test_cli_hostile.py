@@ -11,6 +11,9 @@ secret file an XXE or XInclude points at. Small inputs live in
 
 from __future__ import annotations
 
+import codecs
+import http.server
+import itertools
 import json
 import os
 import re
@@ -21,9 +24,11 @@ import sys
 import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -164,6 +169,20 @@ def _utf16(data: bytes) -> bytes:
 
 BINARY = bytes(range(256)) * 16
 
+
+def _many_namespaces(data: bytes) -> bytes:
+    """5,000 declarations on the transfer root (validation was quadratic in them)."""
+    decls = b"".join(b' xmlns:p%d="urn:p%d"' % (i, i) for i in range(5000))
+    start = data.index(b"<xzufi:xzufi.transfer")
+    end = data.index(b">", start)
+    return data[:end] + decls + data[end:]
+
+
+def _utf16_no_bom_no_declaration(data: bytes) -> bytes:
+    """Neither BOM nor declaration: XML 1.0 gives no way to tell the encoding."""
+    return data.decode("utf-8").split("\n", 1)[1].encode("utf-16-le")
+
+
 XML_INPUTS: dict[str, Builder] = {
     "missing": _missing(".xml"),
     "folder": _folder(".xml"),
@@ -187,6 +206,11 @@ XML_INPUTS: dict[str, Builder] = {
     ),
     "invalid-utf8": _derived(
         LEISTUNG, "bad-utf8.xml", lambda d: d.replace(b"Aufenthalt", b"Auf\xff\xfehalt", 1)
+    ),
+    "transfer-5000-namespaces": _derived(TRANSFER, "namespaces.xml", _many_namespaces),
+    "utf16-no-bom-no-declaration": _derived(LEISTUNG, "u16.xml", _utf16_no_bom_no_declaration),
+    "invalid-utf16": _write(
+        "bad-utf16.xml", b"\xff\xfe" + "<leistung ".encode("utf-16-le") + b"\x00\xdc" * 8
     ),
 }
 
@@ -297,6 +321,15 @@ def _truncated_zip(tmp: Path, secret: Path) -> Path:
     return out
 
 
+def _junk_before_zip(tmp: Path, secret: Path) -> Path:
+    """zipfile reads past bytes in front (self-extracting archives); a bundle has none."""
+    p = _zip(tmp, "whole.zip", [("metadata.json", b"{}"), ("data.xml", b"<x/>")])
+    out = tmp / "junk.zip"
+    out.write_bytes(b"MZ junk in front\n" + p.read_bytes())
+    p.unlink()
+    return out
+
+
 ZIP_INPUTS: dict[str, Builder] = {
     "missing": _missing(".zip"),
     "empty-folder": _folder(""),
@@ -321,6 +354,12 @@ ZIP_INPUTS: dict[str, Builder] = {
     ),
     "metadata-binary": _zip_builder("bin.zip", [("metadata.json", BINARY)]),
     "symlink-in-folder": _symlink_folder,
+    "junk-before-zip": _junk_before_zip,
+    "metadata-duplicate-key": _zip_builder(
+        "dupkey.zip",
+        [("metadata.json", (HOSTILE / "metadata-duplicate-key.json").read_bytes())],
+    ),
+    "dev-zero": lambda tmp, secret: Path("/dev/zero"),
 }
 
 
@@ -977,3 +1016,576 @@ def test_many_unknown_elements_take_linear_time(
     assert (tmp_path / "d.xml").read_bytes().count(b"<xzufi:unbekannt/>") == 20_000
     last = read_leistung(wide.read_bytes(), file=str(wide)).findings[-1]
     assert "unbekannt[20000]" in str(last.location) + last.message  # the XPath counts right
+
+
+# == issue 14: what the second round of attacks found ==============================
+# Each test names the failure it reproduces; all were internal errors, hangs,
+# unbounded memory or silent damage before.
+
+
+def _xzufi(
+    argv: list[str], *, cwd: Path | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[bytes]:
+    """The CLI in its own interpreter (for stdout, rlimits and real pipes)."""
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "xzufi_toolkit", *argv],
+        capture_output="stdout" not in kwargs,
+        check=False,
+        timeout=60,
+        cwd=cwd,
+        env=env,
+        **kwargs,
+    )
+
+
+# -- one XML decision: every command reads these as their UTF-8 originals -----------
+
+
+def _recoded(codec: str, bom: bool) -> Callable[[bytes], bytes]:
+    def change(data: bytes) -> bytes:
+        text = data.decode("utf-8").replace("encoding='UTF-8'", f"encoding='{codec[:6]}'")
+        return (codecs.lookup(codec).encode(text)[0]) if not bom else text.encode(codec[:6])
+
+    return change
+
+
+def _id_split_by_comment(data: bytes) -> bytes:
+    return data.replace(b"99010022001012</xzufi:id>", b"9901002200<!-- x -->1012</xzufi:id>", 1)
+
+
+SAME_AS_UTF8 = {
+    "utf-32": _recoded("utf-32", bom=True),
+    "utf-32-le-no-bom": _recoded("utf-32-le", bom=False),
+    "utf-16-le-no-bom": _recoded("utf-16-le", bom=False),
+    "utf-16-be-no-bom": _recoded("utf-16-be", bom=False),
+    "id-split-by-comment": _id_split_by_comment,
+}
+
+
+def _outcome(argv: list[str], capsys: pytest.CaptureFixture[str], name: str) -> tuple[int, str]:
+    run = run_cli(argv, capsys)
+    assert "internal error" not in run.err
+    return run.code, (run.out + run.err).replace(name, "FILE")
+
+
+@pytest.mark.parametrize("change", SAME_AS_UTF8.values(), ids=SAME_AS_UTF8.keys())
+@pytest.mark.parametrize("original", [LEISTUNG, TRANSFER], ids=["leistung", "transfer"])
+def test_every_command_decides_alike(
+    original: Path,
+    change: Callable[[bytes], bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was: UTF-32 valid for validate but malformed for show, a BOM-less UTF-16
+    transfer no XZuFi for validate, an id split by a comment valid for validate
+    and unreadable for show. Every reader now goes through one decision."""
+    plain = tmp_path / "plain.xml"
+    plain.write_bytes(original.read_bytes())
+    other = tmp_path / "other.xml"
+    other.write_bytes(change(original.read_bytes()))
+    assert other.read_bytes() != plain.read_bytes()
+    commands = [
+        ["show", "--format", "json"],
+        ["validate", "-f", "json"],
+        ["validate", "-f", "json", "--jobs", "2"],
+        ["convert", "--to", "2.2.0", "-o", "-"],
+        ["render", "-o", "-"],
+    ]
+    if original == LEISTUNG:
+        commands.append(["case", "check", str(CASE), "--today", TODAY, "-f", "json", "--leistung"])
+    for argv in commands:
+        a = _outcome([*argv, str(plain)], capsys, str(plain))
+        b = _outcome([*argv, str(other)], capsys, str(other))
+        if argv[0] == "render" and original == TRANSFER:
+            assert a[0] == b[0] == 1, (argv, a, b)  # render takes one Leistung: both refused
+            continue
+        assert a == b, (argv, a[1][-300:], b[1][-300:])
+
+
+def test_message_in_utf32_reads_like_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wide = tmp_path / "utf32.xml"
+    wide.write_bytes(_recoded("utf-32", bom=True)(MESSAGE.read_bytes()))
+    argv = ["message", "read", "-q", "-f", "json", "--today", TODAY, "-o"]
+    assert run_cli([*argv, str(tmp_path / "a.json"), str(MESSAGE)], capsys).code == 0
+    assert run_cli([*argv, str(tmp_path / "b.json"), str(wide)], capsys).code == 0
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+# -- many namespace declarations: linear ---------------------------------------------
+
+
+def test_many_namespace_declarations_are_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: 100,000 declarations (2.6 MB) validated in 30-47 s (libxml2 collects
+    the declarations in scope of each entry quadratically); show took 0.3 s."""
+    data = TRANSFER.read_bytes()
+    end = data.index(b">", data.index(b"<xzufi:xzufi.transfer"))
+    decls = b"".join(b' xmlns:q%d="urn:q%d"' % (i, i) for i in range(100_000))
+    many = tmp_path / "ns.xml"
+    many.write_bytes(data[:end] + decls + data[end:])
+    for argv in (["validate", "-f", "text", str(many)], ["show", str(many)]):
+        run = run_cli(argv, capsys)
+        assert run.code == 1
+        assert "namespace declarations" in run.out + run.err
+        assert run.seconds < 5, f"{argv[0]} took {run.seconds:.1f} s"
+    few = tmp_path / "few.xml"  # a writer that declares its prefix on every entry passes
+    entry = b'<xzufi:schreibe xmlns:xzufi="http://xoev.de/schemata/xzufi/2_3_1"'
+    assert entry in data
+    few.write_bytes(data.replace(entry, entry + b' xmlns:x="urn:x"'))
+    assert run_cli(["validate", "-q", "-f", "text", str(few)], capsys).code == 0
+
+
+# -- unbounded reads ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path(ZERO).exists(), reason="no /dev/zero on this system")
+def test_config_from_a_device_is_refused_at_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    """Was: 'validate --config /dev/zero' read with read_text until the kernel killed it."""
+    run = run_cli(["validate", "--config", ZERO, str(LEISTUNG)], capsys)
+    assert run.code == 2
+    assert len(run.error_lines) == 1 and "limit" in run.error_lines[0], run.err
+
+
+@pytest.mark.parametrize("command", ["validate", "show"])
+def test_large_stdin_is_a_size_limit_like_a_file(command: str, tmp_path: Path) -> None:
+    """Was: stdin cut at 64 MiB and reported as malformed XML at a line number."""
+    big = TRANSFER.read_bytes() + b" " * (64 * 1024 * 1024)
+    argv = ["validate", "-f", "text", "-"] if command == "validate" else ["show", "-"]
+    res = _xzufi(argv, input=big)
+    out = (res.stdout + res.stderr).decode("utf-8", "replace")
+    assert res.returncode == 1, out[-400:]
+    assert "limit" in out and "malformed" not in out, out[-400:]
+    assert "Traceback" not in out
+
+
+def test_transfer_from_a_pipe_path_validates(tmp_path: Path) -> None:
+    """A pipe path (<(cat transfer.xml)) was read for its head and then opened again."""
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as fh:
+            fh.write(TRANSFER.read_bytes())
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    res = _xzufi(["validate", "-q", "-f", "text", str(fifo)])
+    writer.join(timeout=10)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+# -- outputs that are not regular files -------------------------------------------------
+
+
+def _special_targets(tmp_path: Path) -> dict[str, tuple[str, int]]:
+    fifo = tmp_path / "a-pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link-to-pipe"
+    link.symlink_to(fifo)
+    return {
+        "character-device": ("/dev/full", 2),
+        "fifo": (str(fifo), 2),
+        "symlink-to-fifo": (str(link), 2),
+        "folder-without-temp-files": ("/proc/xzufi-out.dat", 1),
+    }
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize(
+    "where", ["character-device", "fifo", "symlink-to-fifo", "folder-without-temp-files"]
+)
+@pytest.mark.parametrize("command", list(OUTPUT_COMMANDS))
+def test_output_that_is_not_a_regular_file(
+    command: str, where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: as root, -o /dev/full (any device, or a link to /proc/self/fd/1) was
+    replaced by a regular file with exit 0; a folder where mkstemp fails gave
+    'internal error: OSError'."""
+    argv, src = OUTPUT_COMMANDS[command]
+    work = tmp_path / "work"
+    work.mkdir()
+    given = work / src.name
+    shutil.copyfile(src, given)
+    target, code = _special_targets(tmp_path)[where]
+    before = os.stat(target).st_mode if Path(target).exists() else None
+
+    run = run_cli(argv(str(given), target, work), capsys)
+
+    assert run.code == code, (run.code, run.err[-400:])
+    assert len(run.error_lines) == 1, run.err
+    assert "internal error" not in run.err
+    if before is not None:
+        assert os.stat(target).st_mode == before, "the device or pipe is still there"
+    assert sorted(p.name for p in work.iterdir()) == [given.name], "nothing else written"
+
+
+def test_link_to_standard_output_is_not_replaced(tmp_path: Path) -> None:
+    """/proc/self/fd/1 is a pipe here (it is the terminal in a shell)."""
+    link = tmp_path / "out.html"
+    link.symlink_to("/proc/self/fd/1")
+    res = _xzufi(["render", str(LEISTUNG), "-o", str(link)])
+    assert res.returncode == 2, res.stderr
+    assert link.is_symlink()
+    assert b"not a regular file" in res.stderr and len(res.stderr.splitlines()) == 1
+
+
+def test_full_standard_output_is_one_error_line(tmp_path: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        res = _xzufi(["show", str(LEISTUNG)], stdout=full, stderr=subprocess.PIPE)
+    assert res.returncode == 1
+    assert res.stderr.decode().splitlines() == [
+        "xzufi: error: cannot write standard output: No space left on device"
+    ]
+
+
+@pytest.mark.parametrize("rounds", [4])
+def test_concurrent_writers_leave_one_whole_file(rounds: int, tmp_path: Path) -> None:
+    """Two processes writing the same output: the file is always one of the two
+    complete results, never a mix, and no temporary file stays behind."""
+    out = tmp_path / "c.xml"
+    expected = set()
+    for version in ("2.2.0", "2.3.1"):
+        one = tmp_path / f"{version}.xml"
+        assert _xzufi(["convert", "--to", version, str(LEISTUNG), "-o", str(one)]).returncode == 0
+        expected.add(one.read_bytes())
+    for _ in range(rounds):
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "xzufi_toolkit",
+                    "convert",
+                    "--to",
+                    v,
+                    str(LEISTUNG),
+                    "-o",
+                    str(out),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for v in ("2.2.0", "2.3.1")
+        ]
+        assert [p.wait(timeout=60) for p in procs] == [0, 0]
+        assert out.read_bytes() in expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2.2.0.xml", "2.3.1.xml", "c.xml"]
+
+
+# -- the demo on a full disk -----------------------------------------------------------
+
+
+def test_demo_on_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
+    """Was: 'demo -o' on a nearly full disk left partial output. A file size limit
+    (RLIMIT_FSIZE) makes the kernel refuse the larger files as a full disk would."""
+    resource = pytest.importorskip("resource")
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
+
+    res = _xzufi(["demo", "-o", "demo"], cwd=tmp_path, preexec_fn=small_disk)
+    assert res.returncode == 1, res.stderr
+    lines = res.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("xzufi: error: demo/"), lines
+    assert list(tmp_path.iterdir()) == [], "no partial demo and no staging folder"
+
+
+# -- render cost ---------------------------------------------------------------------
+
+
+def _pdf_with(tmp: Path, name: str, build: Callable[[Any], None], size: float = 612) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=size, height=size)
+    build(writer)
+    p = tmp / name
+    with p.open("wb") as fh:
+        writer.write(fh)
+    return p
+
+
+def _flate_bomb(writer: Any) -> None:
+    from pypdf.generic import NameObject, StreamObject
+
+    stream = StreamObject()
+    stream._data = zlib.compress(b" " * (160 * 1024 * 1024), 9)  # 160 KB on disk
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+
+
+def _fields(count: int, deep: bool) -> Callable[[Any], None]:
+    def build(writer: Any) -> None:
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+        page = writer.pages[0]
+        nodes = [
+            writer._add_object(DictionaryObject({NameObject("/T"): TextStringObject(f"f{i}")}))
+            for i in range(count)
+        ]
+        if deep:  # each node the only kid of the one before
+            for parent, kid in itertools.pairwise(nodes):
+                parent.get_object()[NameObject("/Kids")] = ArrayObject([kid])
+                kid.get_object()[NameObject("/Parent")] = parent
+            top = ArrayObject(nodes[:1])
+        else:
+            top = ArrayObject(nodes)
+        for n in nodes if not deep else nodes[-1:]:
+            n.get_object()[NameObject("/FT")] = NameObject("/Tx")
+            n.get_object()[NameObject("/Subtype")] = NameObject("/Widget")
+            n.get_object()[NameObject("/Rect")] = ArrayObject([])
+        page[NameObject("/Annots")] = ArrayObject(nodes if not deep else nodes[-1:])
+        acro = DictionaryObject({NameObject("/Fields"): top})
+        writer._root_object[NameObject("/AcroForm")] = writer._add_object(acro)
+
+    return build
+
+
+RENDER_COST: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "page-14400pt": (lambda t: _pdf_with(t, "huge.pdf", lambda w: None, 14_400), "pixels"),
+    "flate-bomb": (lambda t: _pdf_with(t, "bomb.pdf", _flate_bomb), "decodes to more"),
+    "10001-fields": (lambda t: _pdf_with(t, "many.pdf", _fields(10_001, False)), "fields"),
+    "field-tree-40-deep": (lambda t: _pdf_with(t, "deep.pdf", _fields(40, True)), "deeper"),
+}
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "poppler"])
+@pytest.mark.parametrize("case", RENDER_COST.values(), ids=RENDER_COST.keys())
+def test_preview_refuses_what_costs_too_much(
+    case: tuple[Callable[[Path], Path], str],
+    engine: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was: a 14,400 pt page took 1.5 GB then 'internal error: PdfiumError'; a 1 MB
+    Flate bomb 2 GB; 100,000 fields 125 s; a deep field tree with poppler
+    'internal error: TimeoutExpired'."""
+    if engine == "poppler" and shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils not installed")
+    build, words = case
+    pdf = build(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    run = run_cli(
+        ["form", "preview", str(pdf), "-o", str(out / "p.png"), "--engine", engine], capsys
+    )
+    assert run.code == 1, run.err
+    assert len(run.error_lines) == 1 and str(pdf) in run.error_lines[0], run.err
+    assert words in run.error_lines[0], run.error_lines
+    assert run.seconds < 10, f"took {run.seconds:.1f} s"
+    assert list(out.iterdir()) == []
+
+
+def test_poppler_timeout_is_a_clear_error() -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils not installed")
+    from xzufi_toolkit.errors import LimitExceededError
+    from xzufi_toolkit.form.render import RenderLimits, render_poppler
+
+    with pytest.raises(LimitExceededError, match=r"within 0\.001 s"):
+        render_poppler(FORM.read_bytes(), dpi=300, file="f.pdf", limits=RenderLimits(timeout=0.001))
+
+
+# -- the fee of a case born on a day that does not exist ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["case", "check", "{case}", "-f", "text"],
+        ["message", "build", "{case}", "-o", "{out}/m.xml", "-f", "text"],
+        ["form", "fill", "{case}", "-o", "{out}/f.pdf", "-f", "text"],
+        ["bundle", "{case}", "-o", "{out}/b.zip", "-f", "text"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_impossible_birth_date_is_a_finding(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: 2024-02-30 crashed the fee check ('internal error: ValueError')
+    whenever the case was checked against the Leistung."""
+    doc = json.loads(CASE.read_text("utf-8"))
+    doc["antragsteller"]["geburt"]["datum"] = "2024-02-30"
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(doc), "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = [a.replace("{case}", str(case)).replace("{out}", str(out)) for a in argv]
+    run = run_cli([*args, "--today", TODAY], capsys)
+    assert run.code == 1, run.err
+    assert "internal error" not in run.err
+    report = run.out + run.err
+    assert "[CASE-DATE-INVALID]" in report and "[CASE-FEE-UNDECIDED]" in report
+    assert list(out.iterdir()) == []
+
+
+# -- control characters -------------------------------------------------------------------
+
+FORGED = "a\nxzufi: error: forged\x1b[31m\x07.xml"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_control_characters_in_file_names_are_escaped(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: a newline in a file name forged an 'xzufi: error:' line, escape
+    sequences reached the terminal."""
+    bad = tmp_path / FORGED
+    bad.write_bytes(b"<x")
+    run = run_cli(["validate", "-f", fmt, str(bad)], capsys)
+    assert run.code == 1
+    assert "\x1b" not in run.out and "\x07" not in run.out
+    assert "forged" in run.out  # still there, but inside the one line
+    assert not any(ln.startswith("xzufi: error: forged") for ln in run.out.splitlines())
+    run = run_cli(["show", str(bad)], capsys)
+    assert run.code == 1
+    assert len(run.err.splitlines()) == 1 and "\\x0a" in run.err and "\x1b" not in run.err
+
+
+def test_control_characters_in_zip_entry_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = _zip(tmp_path, "ctl.zip", [("metadata.json", b"{}"), ("../\x1b[2Jx\ny", b"x")])
+    run = run_cli(["bundle", "verify", str(p)], capsys)
+    assert run.code == 1
+    assert len(run.err.splitlines()) == 1 and "\x1b" not in run.err, run.err
+
+
+def test_control_characters_in_a_portal_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: ESC and BEL in an export's value gave 'internal error: ValueError' (lxml)."""
+    text = PORTAL_TEXT.read_text("utf-8")
+    assert "Aufenthaltserlaubnis" in text
+    damaged = tmp_path / "export.txt"
+    damaged.write_text(
+        text.replace("Aufenthaltserlaubnis", "Aufenthalts\x1berlaubnis\x07", 1), "utf-8"
+    )
+    out = tmp_path / "l.xml"
+    run = run_cli(["import-portal", str(damaged), "-o", str(out)], capsys)
+    assert run.code == 0, run.err
+    assert "control characters removed" in run.out + run.err
+    assert b"Aufenthaltserlaubnis" in out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "who", [["--reader", "psw:\x1b1", "Amt"], ["--author", "psw:1", "Amt\x07"]]
+)
+def test_control_characters_in_reader_and_author(
+    who: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "m.xml"
+    run = run_cli(["message", "build", str(CASE), "-o", str(out), "--today", TODAY, *who], capsys)
+    assert run.code == 2, run.err
+    assert len(run.error_lines) == 1 and "internal error" not in run.err
+    assert not out.exists()
+
+
+# -- output amplification --------------------------------------------------------------------
+
+
+def test_report_lists_a_capped_number_per_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: 200,000 attributes (2.3 MB) gave a 180 MB SARIF report at 1.8 GB RSS,
+    and 200,000 lines from show --summary."""
+    data = LEISTUNG.read_bytes()
+    at = data.index(b"<xzufi:id ") + len(b"<xzufi:id ")
+    attrs = b"".join(b'a%d="x" ' % i for i in range(200_000))
+    wide = tmp_path / "attrs.xml"
+    wide.write_bytes(data[:at] + attrs + data[at:])
+    sarif = tmp_path / "r.sarif"
+    run = run_cli(["validate", "-f", "sarif", str(wide), "-o", str(sarif)], capsys)
+    assert run.code == 1
+    assert sarif.stat().st_size < 2_000_000
+    results = json.loads(sarif.read_text("utf-8"))["runs"][0]["results"]
+    assert len(results) <= 1001
+    assert any(r["ruleId"] == "REPORT-CAP" for r in results)
+    run = run_cli(["show", "--summary", str(wide)], capsys)
+    assert run.code == 1
+    assert len(run.err.splitlines()) <= 1001
+    assert "more line(s) not shown" in run.err.splitlines()[-1]
+
+
+def test_capped_report_keeps_counts_and_verdict() -> None:
+    from xzufi_toolkit.findings import Finding, Location, Report, Severity
+    from xzufi_toolkit.reporters import render
+
+    findings = [
+        Finding("X-1", Severity.WARNING, f"w{i}", Location(file="a.xml")) for i in range(5)
+    ] + [Finding("X-2", Severity.ERROR, "late", Location(file="a.xml"))]
+    report = Report(findings=findings, documents=1)
+    doc = json.loads(render(report, "json", limit=3))
+    assert doc["counts"] == {"error": 1, "warning": 5, "info": 0}
+    assert doc["valid"] is False
+    codes = [f["code"] for f in doc["findings"]]
+    assert codes == ["X-1", "X-1", "X-1", "REPORT-CAP"]
+    assert "3 more" in doc["findings"][-1]["message"]
+
+
+# -- globs, schemas and duplicate keys ------------------------------------------------------
+
+
+def test_glob_does_not_follow_symlink_loops(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: '**' followed a link to a parent folder until the path was too long."""
+    folder = tmp_path / "cat" / "a"
+    folder.mkdir(parents=True)
+    shutil.copyfile(LEISTUNG, folder / "l.xml")
+    for n in range(3):  # each loop doubles what glob.glob walks
+        (folder / f"loop{n}").symlink_to("..")
+    for pattern in (f"{tmp_path}/cat/**/*.xml", "cat/**/*.xml"):
+        cwd = os.getcwd()
+        os.chdir(tmp_path)
+        try:
+            run = run_cli(["validate", "-f", "json", pattern], capsys)
+        finally:
+            os.chdir(cwd)
+        assert run.code == 0, run.err
+        assert json.loads(run.out)["documents"] == 1
+        assert run.seconds < 10
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self) -> None:  # the name http.server calls
+        type(self).hits += 1
+        self.send_error(404)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_xmlschema_engine_never_goes_online(
+    tmp_path: Path, secret: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: --engine xmlschema --schema-dir followed xs:import over HTTP, and printed
+    the contents of a local file named by xs:include."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/remote.xsd"
+        for name, fill in (
+            ("schema-import-http.xsd.in", ("@URL@", url)),
+            ("schema-include-secret.xsd.in", ("@SECRET@", str(secret))),
+        ):
+            folder = tmp_path / name
+            folder.mkdir()
+            text = (HOSTILE / name).read_text("utf-8").replace(*fill)
+            (folder / "xzufi.xsd").write_text(text, "utf-8")
+            argv = ["validate", "--engine", "xmlschema", "--schema-dir", str(folder), str(LEISTUNG)]
+            run = run_cli(argv, capsys)
+            assert run.code == 2, run.out + run.err
+            assert len(run.error_lines) == 1, run.err
+            assert SECRET not in run.out + run.err
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _CountingHandler.hits == 0

@@ -108,10 +108,13 @@ def check_render_cost(
     pypdf cannot read is left to the renderer, which reports it.
     """
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     from xzufi_toolkit.form.inspect import structure_errors
 
-    unreadable: tuple[type[BaseException], ...] = (*structure_errors(), zlib.error, OSError)
+    # DependencyError: AES without the crypto package, i.e. encrypted
+    errors = (*structure_errors(), DependencyError, zlib.error, OSError)
+    unreadable: tuple[type[BaseException], ...] = errors
     try:
         reader = PdfReader(io.BytesIO(pdf), strict=False)
         if reader.is_encrypted or not 1 <= page <= len(reader.pages):

@@ -112,8 +112,17 @@ def check_output(path: str | Path, *inputs: str | Path) -> None:
     """
     if str(path) == "-":
         return
-    _writable_target(Path(path))
+    target = Path(path)
+    folder = _writable_target(target)
     ensure_not_input(path, *inputs)
+    # the writer's first step, tried now: a folder where no file can be made
+    # (read-only, /proc) must fail before another output is written
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _write_error(exc, target) from None
+    os.close(fd)
+    _remove(probe)
 
 
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:

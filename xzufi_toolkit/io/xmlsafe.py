@@ -310,8 +310,11 @@ class _Prefixed:
 class _Utf8:
     """A UTF-16/32 stream read as UTF-8 (for iterparse), the declaration adjusted."""
 
-    def __init__(self, stream: IO[bytes] | _Prefixed, codec: str, skip: int) -> None:
+    def __init__(
+        self, stream: IO[bytes] | _Prefixed, codec: str, skip: int, name: str | None
+    ) -> None:
         self._stream = stream
+        self._name = name
         self._decoder = codecs.getincrementaldecoder(codec)()
         stream.read(skip)  # the byte order mark
         self._buffer = b""
@@ -324,7 +327,9 @@ class _Utf8:
             try:
                 text = self._decoder.decode(raw, final=not raw)
             except UnicodeDecodeError as exc:
-                raise MalformedXmlError(f"not valid {exc.encoding.upper()}: bad bytes") from None
+                raise MalformedXmlError(
+                    f"not valid {exc.encoding.upper()}: bad bytes", file=self._name
+                ) from None
             chunk = text.encode("utf-8", "surrogatepass")
             if self._first:
                 chunk, self._first = _as_utf8(chunk), False
@@ -390,7 +395,7 @@ def _iterparse_stream(
     check_prolog(head, file=name)
     wide = wide_encoding(head[:4])
     if wide is not None:
-        readable = _Utf8(readable, *wide)
+        readable = _Utf8(readable, *wide, name)
         head = readable.head
     context = etree.iterparse(
         readable,  # lxml reads any object with read()
