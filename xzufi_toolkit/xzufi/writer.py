@@ -115,9 +115,10 @@ class _Writer:
                 "XZ-C003",
                 Severity.WARNING,
                 "XZuFi {t} allows one {w}: {n} more merged into the first; their module data"
-                " (id, position, validity, other descriptions) is dropped",
+                " (id, position, validity) is dropped, their descriptions are joined",
                 "XZuFi {t} erlaubt ein {w}: {n} weitere in das erste übernommen; deren"
-                " Moduldaten (id, Position, Gültigkeit, weitere Beschreibungen) entfallen",
+                " Moduldaten (id, Position, Gültigkeit) entfallen, ihre Beschreibungen werden"
+                " zusammengeführt",
             ),
         )
         return [
@@ -364,6 +365,7 @@ class _Writer:
                 items=[i for m in modules for i in m.items],
                 description=_merge_languages([m.description for m in modules]),
                 links=[lk for m in modules for lk in m.links],
+                extras=[e for m in modules for e in m.extras],
             )
         ]
 
@@ -377,6 +379,7 @@ class _Writer:
                 costs=[c for m in modules for c in m.costs],
                 description=_merge_languages([m.description for m in modules]),
                 links=[lk for m in modules for lk in m.links],
+                extras=[e for m in modules for e in m.extras],
             )
         ]
 
@@ -649,14 +652,17 @@ def _renamespaced(el: etree._Element, ns: str) -> etree._Element:
 
 
 def _merge_languages(groups: Sequence[Sequence[LocalizedText]]) -> list[LocalizedText]:
-    out: list[LocalizedText] = []
-    seen: set[str] = set()
+    """One text per language: the descriptions of merged modules joined, one per line
+    (description-only modules are common in real data: their text must not go)."""
+    out: dict[str, LocalizedText] = {}
     for group in groups:
         for t in group:
-            if t.language not in seen:
-                seen.add(t.language)
-                out.append(t)
-    return out
+            first = out.get(t.language)
+            if first is None:
+                out[t.language] = t
+            elif t.text not in first.text:
+                out[t.language] = replace(first, text=f"{first.text}\n{t.text}")
+    return list(out.values())
 
 
 def leistung_element(
