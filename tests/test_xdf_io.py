@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from xzufi_toolkit.errors import InputError, LimitExceededError, UnsupportedVersionError
+from xzufi_toolkit.xdf.check import iter_findings
+from xzufi_toolkit.xdf.data import compile_schema
 from xzufi_toolkit.xdf.model import (
     Bezug,
     Cardinality,
@@ -283,7 +285,8 @@ _KEYS = st.sampled_from(["minLength", "maxLength", "minValue", "maxValue", "patt
 
 
 def _praezisierung(version: XdfVersion) -> st.SearchStrategy[Praezisierung | None]:
-    pairs = st.dictionaries(_KEYS, texts, max_size=3).map(lambda d: tuple(d.items()))
+    values = texts | st.sampled_from(["1", "-2.5", "1e999999", "(", "[0-9]{2}", "9" * 40])
+    pairs = st.dictionaries(_KEYS, values, max_size=3).map(lambda d: tuple(d.items()))
     if version is XdfVersion.V3:
         return st.none() | st.builds(Praezisierung, items=pairs)
     # v2: the JSON text as a FIM editor writes it, values as strings
@@ -388,3 +391,6 @@ def test_generated_documents_round_trip(doc: XdfDocument) -> None:
     again = read_xdf_bytes(data)
     assert again == doc
     assert write_xdf_bytes(again) == data
+    # whatever the content, the checker and the JSON Schema derivation report, never raise
+    list(iter_findings(doc))
+    compile_schema(doc)

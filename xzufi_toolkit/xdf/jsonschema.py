@@ -34,6 +34,7 @@ from typing import Any
 
 from xzufi_toolkit.findings import Finding, Location, Severity
 from xzufi_toolkit.reporters import RuleMeta
+from xzufi_toolkit.xdf.check import xsd_regex_error
 from xzufi_toolkit.xdf.genericode import GenericodeList, resolve
 from xzufi_toolkit.xdf.model import (
     Datenfeld,
@@ -260,8 +261,10 @@ class _Deriver:
                 out["minLength"] = p.min_length
             if p.max_length is not None:
                 out["maxLength"] = p.max_length
-            if p.pattern is not None:
-                out["pattern"] = f"^(?:{p.pattern})$"  # XSD patterns match the whole value
+            if p.pattern is not None and xsd_regex_error(p.pattern) is None:
+                # XSD patterns match the whole value; a broken one is left out
+                # (XDF-PRAEZ-003), it would make the whole schema unusable
+                out["pattern"] = f"^(?:{p.pattern})$"
         return out
 
     def file_schema(self, f: Datenfeld) -> dict[str, Any]:

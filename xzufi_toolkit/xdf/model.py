@@ -234,6 +234,7 @@ class Metadaten:
     relation: tuple[Relation, ...] = ()
 
 
+_MAX_EXPONENT = 30
 # praezisierung keys the standard defines; anything else is "unknown".
 PRAEZISIERUNG_KEYS: tuple[str, ...] = ("minLength", "maxLength", "minValue", "maxValue", "pattern")
 
@@ -295,7 +296,11 @@ class Praezisierung:
             value = Decimal(raw.strip())
         except InvalidOperation:
             return None
-        return value if value.is_finite() else None
+        # a bound like 1e999999 is no constraint but would make a huge int or an
+        # infinite float downstream: read it as malformed
+        if not value.is_finite() or not -_MAX_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
+            return None
+        return value
 
     @property
     def min_length(self) -> int | None:
