@@ -17,7 +17,10 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import warnings
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,22 +119,41 @@ def check_render_cost(
     errors = (*structure_errors(), DependencyError, zlib.error, OSError)
     unreadable: tuple[type[BaseException], ...] = errors
     try:
-        reader = PdfReader(io.BytesIO(pdf), strict=False)
-        if reader.is_encrypted or not 1 <= page <= len(reader.pages):
-            return  # the renderer says so
-        pg: Any = reader.pages[page - 1]
-        box = pg.cropbox
-        unit = float(pg.get("/UserUnit", 1) or 1)
-        _pixels_check(float(box.width) * unit, float(box.height) * unit, dpi, limits, file)
-        root: Any = reader.trailer["/Root"].get_object()
-        acro = root.get("/AcroForm")
-        if acro is not None:
-            _fields_check(acro.get_object().get("/Fields"), limits, file)
-        _decoded_check(pg, limits, file)
+        with _quiet_pypdf():
+            _check_cost(PdfReader(io.BytesIO(pdf), strict=False), page, dpi, file, limits)
     except XzufiError:
         raise
     except unreadable:
         return  # damaged in a way pypdf cannot follow: the renderer decides
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs and warns while it repairs a damaged file; the renderer's verdict
+    (or one limit error) is what the user gets, not a page of repair notes."""
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        log.setLevel(level)
+
+
+def _check_cost(reader: Any, page: int, dpi: float, file: str | None, limits: RenderLimits) -> None:
+    if reader.is_encrypted or not 1 <= page <= len(reader.pages):
+        return  # the renderer says so
+    pg: Any = reader.pages[page - 1]
+    box = pg.cropbox
+    unit = float(pg.get("/UserUnit", 1) or 1)
+    _pixels_check(float(box.width) * unit, float(box.height) * unit, dpi, limits, file)
+    root: Any = reader.trailer["/Root"].get_object()
+    acro = root.get("/AcroForm")
+    if acro is not None:
+        _fields_check(acro.get_object().get("/Fields"), limits, file)
+    _decoded_check(pg, limits, file)
 
 
 def _fields_check(fields: Any, limits: RenderLimits, file: str | None) -> None:
@@ -250,13 +272,13 @@ def render_pdfium(
             log.setLevel(level)
         if not 1 <= page <= len(doc):
             raise UsageError(f"page {page} does not exist; the PDF has {len(doc)} page(s)")
-        pg = doc[page - 1]
-        width, height = pg.get_size()
-        _pixels_check(width, height, dpi, limits, file)  # also where pypdf could not read it
-        try:
+        try:  # a page object pdfium cannot load, or a content stream it cannot draw
+            pg = doc[page - 1]
+            width, height = pg.get_size()
+            _pixels_check(width, height, dpi, limits, file)  # also where pypdf could not read it
             bitmap = pg.render(scale=dpi / 72.0, grayscale=True, may_draw_forms=True)
         except pdfium.PdfiumError as exc:
-            raise FormError(f"pdfium cannot render the page: {exc}", file=file) from None
+            raise FormError(f"pdfium cannot render page {page}: {exc}", file=file) from None
         raw = bytes(bitmap.buffer)
         stride, n = int(bitmap.stride), int(bitmap.n_channels)
         width, height = int(bitmap.width), int(bitmap.height)
