@@ -839,7 +839,8 @@ def _shown(fld: Datenfeld | None, value: Any) -> str:
     text = value if isinstance(value, str) else str(value)
     if kind is ValueKind.DATE and isinstance(value, str):
         with contextlib.suppress(ValueError):  # not a date: printed as given
-            text = dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+            d = dt.date.fromisoformat(value)
+            text = f"{d.day:02d}.{d.month:02d}.{d.year:04d}"  # strftime drops year zeros
     elif kind in (ValueKind.DECIMAL, ValueKind.INTEGER):
         currency = (
             fld is not None and fld.datentyp is not None and fld.datentyp.code == "num_currency"
@@ -864,7 +865,9 @@ def _describe(element: Datenfeld | Datenfeldgruppe, value: Any) -> str:
         v = value[entry.key]
         items = v if entry.repeated and isinstance(v, list) else [v]
         text = ", ".join(_describe(entry.element, i) for i in items)
-        parts.append(f"{label(entry.element)}: {text}")
+        name = label(entry.element)
+        missing = set(form_font().missing(name))  # a label the font lacks: "?" (values stay)
+        parts.append("".join("?" if c in missing else c for c in name) + f": {text}")
     return "; ".join(parts)
 
 
@@ -916,6 +919,8 @@ def fill_schema_form(
     does not fit (nothing is written then).
     """
     form = generate_form(schema, codelists=codelists)
+    if not form.slots:  # only label fields: nothing to fill (and no AcroForm to fill)
+        return form.pdf, []
     filler = _filler(form)
     values = form_values(form, data)
     return filler.fill_report(values, flatten=flatten, file=file, show_values=show_values)
