@@ -142,7 +142,11 @@ def test_other_version_and_back_keeps_every_object(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
-def test_two_processes_report_what_one_reports(path: Path) -> None:
+def test_two_processes_report_what_one_reports(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xzufi_toolkit.validate import api, bulk
+
+    monkeypatch.setattr(api, "_WHOLE", 1024)  # streamed from the path: the pool is used
+    monkeypatch.setattr(bulk, "_CHUNK", 2048)  # in several ranges
     one = [(f.code, f.location.line, f.location.entry, f.message) for f in iter_findings(path)]
     two = [
         (f.code, f.location.line, f.location.entry, f.message) for f in iter_findings(path, jobs=2)

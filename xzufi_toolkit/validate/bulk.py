@@ -24,12 +24,11 @@ than UTF-8, a root it cannot find) falls back to the single-process stream.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from array import array
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,10 +40,15 @@ from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Finding, Location
 from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.validate import xsd
-from xzufi_toolkit.validate.context import local, text_of, version_of
+from xzufi_toolkit.validate.context import text_of, version_of
 from xzufi_toolkit.validate.registry import RULES
 from xzufi_toolkit.validate.rules import document as doc
-from xzufi_toolkit.xzufi.transfer_checks import KLASSE_OF, EntryShape, entry_shape, id_element
+from xzufi_toolkit.xzufi.transfer_checks import (
+    KLASSE_OF,
+    EntryShape,
+    entry_shape,
+    local_name,
+)
 
 if TYPE_CHECKING:
     from xzufi_toolkit.validate.api import Options, _Runner
@@ -56,8 +60,10 @@ ENTRY_TAGS = ("{*}schreibe", "{*}loesche")
 REFERENCE_FINDINGS = 1000
 _PENDING_DETAIL = 50_000
 
-# (what, hash of a target, hash of another possible target or 0)
-Ref = tuple[str, int, int]
+# (klasse, schemeAgencyID, id): an object's identity in a message
+Key = tuple[str, str, str]
+# (what, a target, another possible target)
+Ref = tuple[str, Key | None, Key | None]
 
 
 class Record(NamedTuple):
@@ -67,7 +73,7 @@ class Record(NamedTuple):
     line: int | None
     op: str
     klasse: str
-    key: int  # key_hash of (klasse, schemeAgencyID, id); 0: no id
+    key: Key | None  # None: no id
     object_id: str | None
     label: str
     refs: tuple[Ref, ...] = ()
@@ -77,21 +83,12 @@ def _finding(code: str, message: str, message_de: str, loc: Location) -> Finding
     return Finding(code, RULES[code].severity, message, loc, message_de=message_de)
 
 
-def key_hash(klasse: str, agency: str, ident: str) -> int:
-    """A stable 64-bit key of an object (never 0): the same in every process."""
-    data = f"{klasse}\0{agency}\0{ident}".encode()
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little") | 1
-
-
-def _ident_hash(klasse: str, el: etree._Element | None) -> int:
-    value = text_of(el) if el is not None else ""
+def _key(klasse: str, el: etree._Element | None) -> Key | None:
+    """(klasse, schemeAgencyID, id) of an id element; ``None`` without an id."""
+    value = (el.text or "").strip() if el is not None else ""
     if not value or el is None:
-        return 0
-    return key_hash(klasse, (el.get("schemeAgencyID") or "").strip(), value)
-
-
-def _child(el: etree._Element, name: str) -> etree._Element | None:
-    return el.find(f"{{{etree.QName(el).namespace}}}{name}")
+        return None
+    return (klasse, (el.get("schemeAgencyID") or "").strip(), value)
 
 
 # ----------------------------------------------------------------- one entry
@@ -133,7 +130,7 @@ class EntryChecker:
         if shape.op == "loesche":
             if shape.known and self._unusual_loesche(el):
                 found += self._schema(el, index, shape)
-            key = _ident_hash(klasse, _child(el, "id")) if klasse else 0
+            key = _key(klasse, shape.id_el) if klasse else None
             return found, Record(index, line, "loesche", klasse, key, shape.object_id, shape.label)
         obj = shape.obj
         if obj is None:
@@ -147,8 +144,8 @@ class EntryChecker:
             found += self._schema(obj, index, shape)
             if shape.kind == "organisationseinheit":
                 found += self._region_keys(obj, index, shape)
-        refs = self._refs(obj) if shape.kind == "zustaendigkeitTransferObjekt" else ()
-        key = _ident_hash(klasse, id_element(obj))
+        refs = self._refs(shape.parts) if shape.kind == "zustaendigkeitTransferObjekt" else ()
+        key = _key(klasse, shape.id_el)
         return found, Record(
             index, line, "schreibe", klasse, key, shape.object_id, shape.label, refs
         )
@@ -159,7 +156,7 @@ class EntryChecker:
         kids = [c for c in el if isinstance(c.tag, str)]
         return (
             len(kids) > 1
-            or any(local(k) != "id" or len(k) > 0 for k in kids)
+            or any(local_name(k) != "id" or len(k) > 0 for k in kids)
             or any(a != "klasse" for a in el.attrib)
         )
 
@@ -192,7 +189,7 @@ class EntryChecker:
     def _no_schema(
         self, el: etree._Element, index: int, line: int | None, shape: EntryShape
     ) -> list[Finding]:
-        kind = local(el)
+        kind = local_name(el)
         if self.options.engine == "none" or kind in self.no_schema:
             return []
         self.no_schema.add(kind)
@@ -233,22 +230,18 @@ class EntryChecker:
         return out
 
     @staticmethod
-    def _refs(obj: etree._Element) -> tuple[Ref, ...]:
+    def _refs(parts: dict[str, etree._Element]) -> tuple[Ref, ...]:
         refs: list[Ref] = []
-        inner = _child(obj, "zustaendigkeit")
-        leistung = _child(inner, "leistungID") if inner is not None else None
-        if leistung is not None and text_of(leistung):
-            refs.append(
-                (f"Leistung {text_of(leistung)} (leistungID)", _ident_hash("Leistung", leistung), 0)
-            )
-        parent = _child(obj, "uebergeordnetesObjektID")
-        if parent is not None and text_of(parent):
+        target = _key("Leistung", parts.get("leistungID"))
+        if target is not None:
+            refs.append((f"Leistung {target[2]} (leistungID)", target, None))
+        target = _key("Organisationseinheit", parts.get("uebergeordnetesObjektID"))
+        if target is not None:
             refs.append(
                 (
-                    f"Organisationseinheit/Onlinedienst {text_of(parent)}"
-                    " (uebergeordnetesObjektID)",
-                    _ident_hash("Organisationseinheit", parent),
-                    _ident_hash("Onlinedienst", parent),
+                    f"Organisationseinheit/Onlinedienst {target[2]} (uebergeordnetesObjektID)",
+                    target,
+                    ("Onlinedienst", *target[1:]),
                 )
             )
         return tuple(refs)
@@ -257,43 +250,56 @@ class EntryChecker:
 # ----------------------------------------------------------------- across entries
 
 
+def _h(key: Key | None) -> int:
+    # hash() is stable within one process; only the parent (or the single process) hashes
+    return hash(key) if key is not None else 0
+
+
 class CrossChecks:
-    """What spans entries, fed one :data:`Record` per entry in entry order."""
+    """What spans entries, fed one :class:`Record` per entry in entry order.
+
+    Keeps a 64-bit hash per written object (with its entry index and id) and per
+    deletion (in arrays): the XML is never kept.
+    """
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.written: dict[int, tuple[int, str | None]] = {}
-        self.deleted_keys = array("Q")
+        self.deleted_keys = array("q")
         self.deleted_at = array("q")  # entry index
         self.deleted_line = array("q")  # -1: unknown
-        self.pending: list[tuple[int, int | None, str, str | None, Ref]] = []
-        self.overflow: list[array[int]] = [array("Q"), array("Q")]
+        self.pending: list[tuple[int, int | None, str, str | None, str, int, int]] = []
+        self.overflow: list[array[int]] = [array("q"), array("q")]
 
     def add(self, rec: Record) -> Iterator[Finding]:
         index, line, op, _, key, object_id, label, refs = rec
-        if op == "loesche" and key:
-            self.deleted_keys.append(key)
-            self.deleted_at.append(index)
-            self.deleted_line.append(line if line is not None else -1)
+        if op == "loesche":
+            if key is not None:
+                self.deleted_keys.append(_h(key))
+                self.deleted_at.append(index)
+                self.deleted_line.append(line if line is not None else -1)
             return
-        first = self.written.get(key) if key and op == "schreibe" else None
-        if first is not None:
-            yield _finding(
-                doc.BULK_DUPLICATE_ID,
-                f"{label}: object id already written by entry {first[0]}",
-                f"{label}: Objekt-ID schon von Eintrag {first[0]} geschrieben",
-                Location(file=self.name, line=line, entry=index, object_id=object_id),
-            )
-        elif key and op == "schreibe":
-            self.written[key] = (index, object_id)
-        for ref in refs:
-            if ref[1] in self.written or (ref[2] and ref[2] in self.written):
+        if key is not None:
+            h = _h(key)
+            first = self.written.get(h)
+            if first is not None:
+                yield _finding(
+                    doc.BULK_DUPLICATE_ID,
+                    f"{label}: object id already written by entry {first[0]}",
+                    f"{label}: Objekt-ID schon von Eintrag {first[0]} geschrieben",
+                    Location(file=self.name, line=line, entry=index, object_id=object_id),
+                )
+            else:
+                self.written[h] = (index, object_id)
+        for what, a, b in refs:
+            ha, hb = _h(a), _h(b)
+            if self._resolved(ha, hb):
                 continue
             if len(self.pending) < _PENDING_DETAIL:
-                self.pending.append((index, line, label, object_id, ref))
+                self.pending.append((index, line, label, object_id, what, ha, hb))
             else:
-                self.overflow[0].append(ref[1])
-                self.overflow[1].append(ref[2])
+                self.overflow[0].append(ha)
+                self.overflow[1].append(hb)
 
     def _resolved(self, a: int, b: int) -> bool:
         return a in self.written or bool(b and b in self.written)
@@ -316,7 +322,7 @@ class CrossChecks:
                 ),
             )
         listed = unresolved = 0
-        for index, line, label, object_id, (what, a, b) in self.pending:
+        for index, line, label, object_id, what, a, b in self.pending:
             if self._resolved(a, b):
                 continue
             unresolved += 1
@@ -389,21 +395,24 @@ def stream_findings(runner: _Runner, source: str | Path | IO[bytes]) -> Iterator
 
 # ----------------------------------------------------------------- one file, many processes
 
-_CHUNK = 1 << 20  # bytes of whole entries per task
-_SCAN_BLOCK = 4 << 20
-_CARRY = 256  # bytes kept for the next block: a start tag cut by the block end
-_SPECIAL = re.compile(
-    rb"<(?:!--|!\[CDATA\[|\?|(?:[A-Za-z_][\w.\-]*:)?(?:schreibe|loesche)(?=[\s/>]))"
-)
+_CHUNK = 1 << 20  # about this many bytes of whole entries per task
+_PEEK = 64 * 1024
+_ENTRY_START = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(?:schreibe|loesche)(?=[\s/>])")
+_SPECIAL = re.compile(rb"<!--|<!\[CDATA\[|<\?")
 _ROOT_START = re.compile(
     rb"<([A-Za-z_][\w.\-:]*)(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>"
 )
 _XMLNS = re.compile(rb"xmlns(?::[\w.\-]+)?\s*=\s*(?:\"[^\"]*\"|'[^']*')")
-_TAIL = re.compile(rb"</([A-Za-z_][\w.\-:]*)\s*>(?:\s|<!--.*?-->|<\?.*?\?>)*\Z", re.S)
+# the root end tag, then only blanks, comments, processing instructions (none spanning tags)
+_TAIL = re.compile(
+    rb"</([A-Za-z_][\w.\-:]*)\s*>(?:\s|<!--(?:[^-]|-(?!-))*-->|<\?(?:[^?]|\?(?!>))*\?>)*\Z"
+)
 _ENCODING = re.compile(rb"^<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']")
 _UTF8 = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 
-Chunk = list[tuple[list[Finding], Record | None]]
+# per entry of a chunk: its findings and record, numbered from 0 and counted in
+# lines from the chunk's first byte; and the chunk's newline count
+Chunk = tuple[list[tuple[list[Finding], Record | None]], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,8 +420,6 @@ class _Task:
     path: str
     start: int
     end: int
-    index0: int
-    line0: int
     wrapper: bytes
     name: str
     options: Options
@@ -424,192 +431,173 @@ class _Fallback(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Frame:
-    begin: int  # end of the root start tag
-    close: int  # start of the root end tag
+    first: int  # offset of the first entry's start tag
+    close: int  # offset of the root end tag
+    head: bytes  # the document up to the first entry
     root_tag: bytes
     wrapper: bytes  # a start tag declaring the root's namespaces
 
 
 def _frame(path: Path) -> _Frame:
+    """Where the entries are, for a UTF-8 message; :class:`_Fallback` for anything else."""
     size = path.stat().st_size
     with path.open("rb") as fh:
-        head = fh.read(64 * 1024)
-        fh.seek(max(0, size - 64 * 1024))
+        fh.seek(max(0, size - _PEEK))
         tail = fh.read()
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _Fallback  # UTF-16: the byte scan assumes an ASCII-compatible encoding
-    skip = 3 if head.startswith(b"\xef\xbb\xbf") else 0
-    enc = _ENCODING.match(head, skip)
-    if enc and enc.group(1).lower().replace(b"_", b"-") not in _UTF8:
-        raise _Fallback  # the chunks are parsed without the declaration: UTF-8 only
-    prolog = xmlsafe._PROLOG.match(head, skip)  # the parser's own pattern (no public name)
-    root = _ROOT_START.match(head, prolog.end() if prolog else skip)
-    end_tag = _TAIL.search(tail)
-    if root is None or end_tag is None or end_tag.group(1) != root.group(1):
-        raise _Fallback
-    close = max(0, size - 64 * 1024) + end_tag.start()
+        fh.seek(0)
+        head = fh.read(_PEEK)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise _Fallback  # UTF-16: the byte search assumes an ASCII-compatible encoding
+        skip = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        enc = _ENCODING.match(head, skip)
+        if enc and enc.group(1).lower().replace(b"_", b"-") not in _UTF8:
+            raise _Fallback  # the ranges are parsed without the declaration: UTF-8 only
+        prolog = xmlsafe._PROLOG.match(head, skip)  # the parser's own pattern (no public name)
+        root = _ROOT_START.match(head, prolog.end() if prolog else skip)
+        end_tag = _TAIL.search(tail)
+        if root is None or end_tag is None or end_tag.group(1) != root.group(1):
+            raise _Fallback
+        close = max(0, size - _PEEK) + end_tag.start()
+        first = _ENTRY_START.search(head, root.end())
+        # the frame (nachrichtenkopf…) must hold no comment or CDATA a start tag could hide in
+        if (
+            first is None
+            or first.start() >= close
+            or _SPECIAL.search(head, root.end(), first.start())
+        ):
+            raise _Fallback
     wrapper = b"<w " + b" ".join(_XMLNS.findall(root.group(0))) + b">"
-    return _Frame(root.end(), close, root.group(1), wrapper)
+    return _Frame(first.start(), close, head[: first.start()], root.group(1), wrapper)
 
 
-def _starts(path: Path, begin: int, close: int) -> Iterator[tuple[int, int]]:
-    """(offset, line) of each entry start tag between ``begin`` and ``close``,
-    outside comments, CDATA sections and processing instructions."""
+def _boundaries(path: Path, frame: _Frame) -> Iterator[int]:
+    """Offsets of entry start tags about every :data:`_CHUNK` bytes, found by reading a
+    little at each place; the last one is the root end tag. A start tag found inside a
+    comment or CDATA section makes its range not well-formed: that falls back."""
+    yield frame.first
+    at = frame.first
     with path.open("rb") as fh:
-        lines = fh.read(begin).count(b"\n") + 1  # the line of offset ``begin``
-        read_to = begin
-        carry = b""
         while True:
-            block = fh.read(min(_SCAN_BLOCK, close - read_to))
-            base = read_to - len(carry)
-            buf = carry + block
-            read_to += len(block)
-            final = read_to >= close
-            limit = len(buf) if final else max(0, len(buf) - _CARRY)
-            pos = counted = 0  # the newlines of buf[:counted] are in ``lines``
-            while True:
-                m = _SPECIAL.search(buf, pos, limit)
-                if m is None:
-                    pos = max(pos, limit)
-                    break
-                token = m.group(0)
-                stop = (
-                    b"-->"
-                    if token == b"<!--"
-                    else b"]]>"
-                    if token.startswith(b"<![")
-                    else b"?>"
-                    if token == b"<?"
-                    else None
-                )
-                if stop is None:
-                    lines += buf.count(b"\n", counted, m.start())
-                    counted = m.start()
-                    yield base + m.start(), lines
-                    pos = m.end()
-                    continue
-                end = buf.find(stop, m.end())
-                if end < 0:
-                    if final:
-                        raise _Fallback
-                    pos = m.start()  # read on: the comment ends in a later block
-                    break
-                pos = end + len(stop)
-            lines += buf.count(b"\n", counted, pos)
-            carry = buf[pos:]
-            if final:
-                return
+            probe = at + _CHUNK
+            found = None
+            while found is None and probe < frame.close:
+                fh.seek(probe)
+                block = fh.read(min(_PEEK, frame.close - probe))
+                m = _ENTRY_START.search(block)
+                if m is not None:
+                    found = probe + m.start()
+                else:  # keep a start tag cut by the block end
+                    probe += max(1, len(block) - 64)
+            if found is None:
+                break
+            yield found
+            at = found
+    yield frame.close
 
 
 def _tasks(path: Path, frame: _Frame, name: str, options: Options) -> Iterator[_Task]:
-    index = count = 0
-    start: tuple[int, int] | None = None
-    for offset, line in _starts(path, frame.begin, frame.close):
-        if start is None:
-            start = (offset, line)
-        elif offset - start[0] >= _CHUNK:
-            yield _Task(str(path), start[0], offset, index, start[1], frame.wrapper, name, options)
-            index += count
-            count = 0
-            start = (offset, line)
-        count += 1
-    if start is not None:
-        yield _Task(str(path), start[0], frame.close, index, start[1], frame.wrapper, name, options)
-
-
-def _shift(f: Finding, by: int) -> Finding:
-    if f.location.line is None or not by:
-        return f
-    return replace(f, location=replace(f.location, line=f.location.line + by))
+    starts = _boundaries(path, frame)
+    start = next(starts)
+    for end in starts:
+        yield _Task(str(path), start, end, frame.wrapper, name, options)
+        start = end
 
 
 def _run_chunk(task: _Task) -> Chunk | None:
-    """The checked entries of one chunk; ``None``: it is not well-formed on its own."""
+    """The checked entries of one range; ``None``: it is not well-formed on its own."""
     from xzufi_toolkit.validate.api import _Runner
 
     with open(task.path, "rb") as fh:  # noqa: PTH123  # one read per task
         fh.seek(task.start)
         data = fh.read(task.end - task.start)
     checker = EntryChecker(_Runner(task.name, task.options))
-    by = task.line0 - 1  # the wrapper and the chunk's first byte share line 1
-    out: Chunk = []
-    source = io.BytesIO(task.wrapper + data + b"</w>")
+    out: list[tuple[list[Finding], Record | None]] = []
     try:
-        for _, found, rec in _entries(checker, source, task.name, task.index0):
-            moved = rec._replace(line=rec.line + by) if rec and rec.line is not None else rec
-            out.append(([_shift(f, by) for f in found], moved))
+        # the wrapper and the range's first byte share line 1
+        source = io.BytesIO(task.wrapper + data + b"</w>")
+        out.extend((found, rec) for _, found, rec in _entries(checker, source, task.name, 0))
     except InputError:
         return None
-    return out
+    return out, data.count(b"\n")
 
 
-def _frame_findings(runner: _Runner, path: Path, frame: _Frame, first: _Task) -> list[Finding]:
-    """The root's findings, from the frame (root start tag up to the first entry)."""
-    with path.open("rb") as fh:
-        head = fh.read(first.start)
-    try:
-        tree = xmlsafe.parse_bytes(head + b"</" + frame.root_tag + b">", file=runner.name)
-    except InputError:
-        raise _Fallback from None
-    return list(runner.check_root(tree.getroot()))
+def _moved(f: Finding, entry: int, lines: int) -> Finding:
+    loc = f.location
+    return replace(
+        f,
+        location=replace(
+            loc,
+            entry=loc.entry + entry if loc.entry is not None else None,
+            line=loc.line + lines if loc.line is not None else None,
+        ),
+    )
 
 
 def parallel_findings(runner: _Runner, path: Path, jobs: int) -> Iterator[Finding]:
     """The findings of :func:`stream_findings` (same order), from ``jobs`` processes."""
     try:
         frame = _frame(path)
-        tasks = _tasks(path, frame, runner.name, runner.options)
-        first = next(tasks, None)
-        if first is None:
-            raise _Fallback
-        root_findings = _frame_findings(runner, path, frame, first)
-    except (_Fallback, OSError):
+        tree = xmlsafe.parse_bytes(frame.head + b"</" + frame.root_tag + b">", file=runner.name)
+    except (_Fallback, InputError, OSError):
         yield from stream_findings(runner, path)
         return
-    yield from root_findings
-    cross = CrossChecks(runner.name)
-    seen_missing: set[str] = set()
-    done = 0
+    yield from runner.check_root(tree.getroot())
+    if runner.options.engine == "lxml":
+        # compiled before the pool forks, so no worker compiles it again
+        for version in ("2.2.0", "2.3.1"):
+            xsd.validate_element(
+                etree.Element("probe"), version, schema_dir=runner.options.schema_dir
+            )
+    merge = _Merge(runner.name, frame.head.count(b"\n"))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        window: deque[Future[Chunk | None]] = deque([pool.submit(_run_chunk, first)])
+        window: deque[Future[Chunk | None]] = deque()
         try:
-            for task in tasks:
+            for task in _tasks(path, frame, runner.name, runner.options):
                 window.append(pool.submit(_run_chunk, task))
-                while len(window) > jobs * 3:  # a bounded number of chunks in flight
-                    done = yield from _merge(window.popleft().result(), cross, seen_missing, done)
+                while len(window) > jobs * 3:  # a bounded number of ranges in flight
+                    yield from merge.chunk(window.popleft().result())
             while window:
-                done = yield from _merge(window.popleft().result(), cross, seen_missing, done)
+                yield from merge.chunk(window.popleft().result())
         except _Fallback:
             for fut in window:
                 fut.cancel()
-            runner.entries = done
-            yield from _rest_in_one_process(runner, path, done)
+            runner.entries = merge.done
+            yield from _rest_in_one_process(runner, path, merge.done)
             return
-    runner.entries = done
-    yield from cross.finish()
+    runner.entries = merge.done
+    yield from merge.cross.finish()
 
 
-def _merge(
-    chunk: Chunk | None, cross: CrossChecks, seen_missing: set[str], done: int
-) -> Generator[Finding, None, int]:
-    """Yield one chunk's findings as one process would have; returns the entries done."""
-    if chunk is None:
-        raise _Fallback
-    for found, rec in chunk:
-        for f in found:
-            if f.code == doc.XSD_MISSING:  # each worker says it once; the file says it once
-                if f.message in seen_missing:
-                    continue
-                seen_missing.add(f.message)
-            yield f
-        if rec is not None:
-            yield from cross.add(rec)
-        done += 1
-    return done
+class _Merge:
+    """Puts the ranges' results in order: entry numbers and lines of the file."""
+
+    def __init__(self, name: str, lines_before: int) -> None:
+        self.cross = CrossChecks(name)
+        self.done = 0  # entries merged
+        self.lines = lines_before  # newlines before the next range
+        self.seen_missing: set[str] = set()
+
+    def chunk(self, result: Chunk | None) -> Iterator[Finding]:
+        if result is None:
+            raise _Fallback
+        entries, newlines = result
+        base = self.done
+        for found, rec in entries:
+            for f in found:
+                if f.code == doc.XSD_MISSING:  # each worker says it once; the file says it once
+                    if f.message in self.seen_missing:
+                        continue
+                    self.seen_missing.add(f.message)
+                yield _moved(f, base, self.lines)
+            if rec is not None:
+                line = rec.line + self.lines if rec.line is not None else None
+                yield from self.cross.add(rec._replace(entry=rec.entry + base, line=line))
+            self.done += 1
+        self.lines += newlines
 
 
 def _rest_in_one_process(runner: _Runner, path: Path, done: int) -> Iterator[Finding]:
-    """After a chunk that is not well-formed alone: on in one process from the start,
+    """After a range that is not well-formed alone: on in one process from the start,
     quiet about the ``done`` entries already reported (the cross checks see all)."""
     checker = EntryChecker(runner)
     cross = CrossChecks(runner.name)

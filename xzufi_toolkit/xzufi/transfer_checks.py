@@ -27,8 +27,10 @@ __all__ = [
     "SEVERITIES",
     "EntryShape",
     "Problem",
+    "child",
     "entry_shape",
     "id_element",
+    "local_name",
 ]
 
 #: Element name in ``schreibe`` -> ``loesche/@klasse`` of that kind
@@ -78,35 +80,63 @@ class EntryShape:
     known: bool = False
     problems: list[Problem] = field(default_factory=list)
 
+    klasse: str | None = None  # loesche/@klasse as written
+    id_el: etree._Element | None = None  # the element holding the object id
+    # a Zuständigkeit's parts by name: uebergeordnetesObjektID, and of its
+    # zustaendigkeit: id, leistungID, gebietID (the first of each)
+    parts: dict[str, etree._Element] = field(default_factory=dict)
+
     def add(self, code: str, en: str, de: str) -> None:
         self.problems.append(Problem(code, en, de))
 
-    klasse: str | None = None  # loesche/@klasse as written
-
     @property
     def label(self) -> str:
-        """Kind and id for messages: ``zustaendigkeitTransferObjekt Z-1``, ``loesche Leistung X``."""
+        """Kind and id for messages: ``onlinedienst OD-1``, ``loesche Leistung L-1``."""
         what = f"loesche {self.klasse}" if self.op == "loesche" and self.klasse else self.kind
         what = what or self.op
         return f"{what} {self.object_id}" if self.object_id else what
 
 
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+# String operations on Clark tags: this runs for every entry of multi-GB streams,
+# and etree.QName/find cost several times more.
+def local_name(el: etree._Element) -> str:
+    """Local name of an element ("" for comments and processing instructions)."""
+    tag = el.tag
+    return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
 
 
-def _child(el: etree._Element, name: str) -> etree._Element | None:
-    ns = etree.QName(el).namespace
-    return el.find(f"{{{ns}}}{name}" if ns else name)
+def _ns_prefix(el: etree._Element) -> str:
+    tag = el.tag
+    return tag[: tag.rfind("}") + 1] if isinstance(tag, str) else ""
+
+
+def child(el: etree._Element, name: str) -> etree._Element | None:
+    """The first child ``name`` in ``el``'s namespace."""
+    want = _ns_prefix(el) + name
+    for c in el:
+        if c.tag == want:
+            return c
+    return None
 
 
 def id_element(obj: etree._Element) -> etree._Element | None:
     """The element holding an object's id: ``id``, or for a Zuständigkeit
     ``zustaendigkeit/id`` (it has no direct ``id``)."""
-    if _local(obj) == "zustaendigkeitTransferObjekt":
-        inner = _child(obj, "zustaendigkeit")
-        return _child(inner, "id") if inner is not None else None
-    return _child(obj, "id")
+    if local_name(obj) == "zustaendigkeitTransferObjekt":
+        inner = child(obj, "zustaendigkeit")
+        return child(inner, "id") if inner is not None else None
+    return child(obj, "id")
+
+
+def first_children(el: etree._Element) -> dict[str, etree._Element]:
+    """The first child of each local name in ``el``'s namespace (one pass)."""
+    prefix = _ns_prefix(el)
+    out: dict[str, etree._Element] = {}
+    for c in el:
+        tag = c.tag
+        if isinstance(tag, str) and tag.startswith(prefix):
+            out.setdefault(tag[len(prefix) :], c)
+    return out
 
 
 def _text(el: etree._Element | None) -> str:
@@ -114,6 +144,7 @@ def _text(el: etree._Element | None) -> str:
 
 
 def _check_id(shape: EntryShape, id_el: etree._Element | None) -> None:
+    shape.id_el = id_el
     value = _text(id_el)
     if id_el is None or not value:
         where = "zustaendigkeit/id" if shape.kind == "zustaendigkeitTransferObjekt" else "id"
@@ -153,14 +184,18 @@ def _loesche(shape: EntryShape, el: etree._Element) -> None:
                 + ", ".join(KIND_OF_KLASSE)
                 + ")",
             )
-    _check_id(shape, _child(el, "id"))
+    _check_id(shape, child(el, "id"))
 
 
 def _zustaendigkeit(shape: EntryShape, obj: etree._Element) -> None:
-    inner = _child(obj, "zustaendigkeit")
+    # a direct id is not the Zuständigkeit's id (that is zustaendigkeit/id)
+    parts = shape.parts = {k: v for k, v in first_children(obj).items() if k != "id"}
+    inner = parts.get("zustaendigkeit")
     missing = ["zustaendigkeit"] if inner is None else []
     if inner is not None:
-        missing += [n for n in ("leistungID", "gebietID") if not _text(_child(inner, n))]
+        parts.update((k, v) for k, v in first_children(inner).items() if k != "zustaendigkeit")
+        missing += [n for n in ("leistungID", "gebietID") if not _text(parts.get(n))]
+    _check_id(shape, parts.get("id") if inner is not None else None)
     if missing:
         names = ", ".join(missing)
         shape.add(
@@ -173,14 +208,14 @@ def _zustaendigkeit(shape: EntryShape, obj: etree._Element) -> None:
 
 def entry_shape(el: etree._Element) -> EntryShape:
     """What the entry ``el`` (a ``schreibe`` or ``loesche`` element) is, and its problems."""
-    op = "loesche" if _local(el) == "loesche" else "schreibe"
+    op = "loesche" if local_name(el) == "loesche" else "schreibe"
     shape = EntryShape(op=op)
     if op == "loesche":
         _loesche(shape, el)
         return shape
     objs = [c for c in el if isinstance(c.tag, str)]
     if len(objs) != 1:
-        names = ", ".join(_local(c) for c in objs)
+        names = ", ".join(local_name(c) for c in objs)
         shape.add(
             "XZ-BULK-007",
             f"schreibe holds {len(objs)} objects ({names}); it must hold exactly one"
@@ -192,13 +227,12 @@ def entry_shape(el: etree._Element) -> EntryShape:
         )
         return shape
     obj = shape.obj = objs[0]
-    shape.kind = _local(obj)
-    shape.known = (
-        shape.kind in KLASSE_OF and etree.QName(obj).namespace == etree.QName(el).namespace
-    )
+    shape.kind = local_name(obj)
+    shape.known = shape.kind in KLASSE_OF and _ns_prefix(obj) == _ns_prefix(el)
     if not shape.known:
         return shape
-    _check_id(shape, id_element(obj))
     if shape.kind == "zustaendigkeitTransferObjekt":
         _zustaendigkeit(shape, obj)
+    else:
+        _check_id(shape, child(obj, "id"))
     return shape
