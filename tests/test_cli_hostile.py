@@ -242,6 +242,7 @@ PDF_INPUTS: dict[str, Builder] = {
     "header-then-junk": _write("junk.pdf", b"%PDF-1.7\n" + BINARY),
     "truncated": _copy(BAD_FORMS / "truncated.pdf"),
     "encrypted": _copy(BAD_FORMS / "encrypted.pdf"),
+    "page-unloadable": _copy(HOSTILE / "page-unloadable.pdf"),  # found by fuzzing
 }
 # Renderable, but no fillable form: refused by the form readers only.
 FORM_ONLY_INPUTS: dict[str, Builder] = {
@@ -465,7 +466,11 @@ ZIP_COMMANDS: dict[str, tuple[Argv, str]] = {
 
 
 # validate searches a folder for *.xml: a folder is a PATH there (see below).
-NOT_HOSTILE_FOR = {("validate", "folder"), ("validate --engine xmlschema", "folder")}
+NOT_HOSTILE_FOR = {
+    ("validate", "folder"),
+    ("validate --engine xmlschema", "folder"),
+    ("form preview poppler", "page-unloadable"),  # poppler repairs and draws it
+}
 
 
 def _matrix(commands: dict[str, tuple[Argv, str]], inputs: dict[str, Builder]) -> list[object]:
