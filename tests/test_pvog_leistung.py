@@ -181,6 +181,13 @@ def test_show_prints_descriptions_links_and_units_in_words() -> None:
     assert "Bearbeitungsdauer:          Mehrere Wochen" in text
     assert "Frist:                      Die Aufenthaltserlaubnis wird für längstens" in text
     assert "15 Weiterführende Informationen [2 Links]" in text
+    for line in (
+        "Kategorien:                 Aufenthalt",
+        "Gültig für Gebiete:         060000000000",
+        "Sprachversionen:            de, en",
+        "Zuletzt geändert:           2024-03-01T10:15:00+01:00",
+    ):
+        assert line in text
     en = "\n".join(
         summary_lines(
             read_leistung(CORPUS / "leistung-2.3.1-real-shape.xml").leistung, "2.3.1", "en"

@@ -107,6 +107,23 @@ def _durations(modules: list[DurationModule], lang: str) -> str:
     return "; ".join(parts) or "-"
 
 
+def _catalog(item: Leistung, lang: str) -> list[tuple[str, str]]:
+    """Kategorien, regions, language versions, last change: where present."""
+    rows: list[tuple[str, str]] = []
+    if item.categories:
+        names = [
+            _described(c.labels, lang) or (c.id.value if c.id else "?") for c in item.categories
+        ]
+        rows.append(("Kategorien", "; ".join(names)))
+    if item.validity_area_ids:
+        rows.append(("Gültig für Gebiete", ", ".join(i.value for i in item.validity_area_ids)))
+    if item.language_versions:
+        rows.append(("Sprachversionen", ", ".join(v.language_code for v in item.language_versions)))
+    if item.version_info is not None and item.version_info.changed:
+        rows.append(("Zuletzt geändert", item.version_info.changed))
+    return rows
+
+
 def summary_lines(leistung: Leistung, version: str | None = None, lang: str = "de") -> list[str]:
     """The summary ``xzufi show`` prints, one string per line; values (units,
     descriptions) in ``lang`` ("de" or "en"), labels in German."""
@@ -141,6 +158,8 @@ def summary_lines(leistung: Leistung, version: str | None = None, lang: str = "d
         add("Leistungsobjekt", s.object_id.value if s.object_id else "-")
         add("Verrichtung", _code(s.action))
     add("SDG-Informationsbereich", _codes(item.sdg_codes))
+    for label, value in _catalog(item, lang):
+        add(label, value)
     add("Lagen Portalverbund", _codes(item.classifications))
     if item.released_on or item.release_modules:
         by = item.released_by("de") or item.released_by("en") or "-"
