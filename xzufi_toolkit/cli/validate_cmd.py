@@ -59,7 +59,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="switch a rule off (repeatable, or comma-separated)",
     )
     p.add_argument(
-        "-j", "--jobs", type=int, default=1, metavar="N", help="files in parallel (0: all cores)"
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes: files in parallel, or one large transfer message split by entries;"
+        " the report is the same (0: all cores)",
     )
     p.add_argument(
         "--show-values",
