@@ -37,7 +37,7 @@ from xzufi_toolkit.errors import (
 )
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
 from xzufi_toolkit.io import xmlsafe
-from xzufi_toolkit.io.inputs import check_size, read_errors
+from xzufi_toolkit.io.inputs import check_size, read_errors, read_file
 from xzufi_toolkit.validate import rules as _rules  # noqa: F401  # importing fills the registry
 from xzufi_toolkit.validate import xsd
 from xzufi_toolkit.validate.config import RuleConfig
@@ -356,9 +356,8 @@ def _findings(source: str | Path | bytes, display: str, runner: _Runner) -> Iter
             yield from _stream(runner, Path(source), head[:_HEAD])
         return
     data = head
-    if not whole:
-        with read_errors(display):
-            data = Path(source).read_bytes()
+    if not whole:  # bounded: a 10 GB file that is no transfer is refused by its size
+        data = read_file(source, file=display, limit=runner.options.limits.max_bytes)
     yield from runner.document(data)
 
 
