@@ -198,7 +198,7 @@ SCHEMA: list[F | G] = [
                 "Telefon",
                 "Telefonnummer",
                 "0:1",
-                praez={"pattern": r"\+?[0-9][0-9 /()\-]{2,29}"},
+                praez={"pattern": r"\+?[0-9][0-9 /()-]{2,29}"},
             ),
             F(
                 "F90000000006",
