@@ -43,13 +43,14 @@ Kinds
 Losslessness: every element the model does not type (contact data, opening
 hours, descriptions — their names are not in the evidence) is kept verbatim in
 ``extras`` (:class:`~xzufi_toolkit.model.Extra`, with the name of the element
-it followed) and written back at the same place; :func:`extras_named` reads
-them back as elements. A typed element whose content does not fit (an unknown
-attribute or child, a qualified ``code``) is kept verbatim as an extra in its
-place, too. Attributes of the object element (``xsi:type``…) are kept in
-``attributes``. ``languageCode`` values are kept as written (``de-DE`` stays
-``de-DE``); :attr:`LocalizedString.lang` is the normalised view. Text is kept
-as written (no stripping). Comments and processing instructions are dropped.
+it followed and which of those, ``nth``) and written back at the same place;
+:func:`extras_named` reads them back as elements. A typed element whose content
+does not fit (an unknown attribute or child, a qualified ``code``) is kept
+verbatim as an extra in its place, too. Attributes of the object element
+(``xsi:type``…) are kept in ``attributes``. ``languageCode`` values are kept as
+written (``de-DE`` stays ``de-DE``); :attr:`LocalizedString.lang` is the
+normalised view. Text is kept as written (no stripping). Comments and
+processing instructions are dropped.
 
 The frame of a message (``nachrichtenkopf``, ``transaktionID``,
 ``transaktionPosition``, the product attributes) is
@@ -470,6 +471,7 @@ def _walk(el: etree._Element, handlers: dict[str, _Handler]) -> tuple[Extra, ...
     ns = etree.QName(el).namespace
     extras: list[Extra] = []
     last: str | None = None
+    read: dict[str, int] = {}  # typed elements read so far, by name
     for child in el:
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions are not kept
@@ -482,8 +484,10 @@ def _walk(el: etree._Element, handlers: dict[str, _Handler]) -> tuple[Extra, ...
                 pass
             else:
                 last = qn.localname
+                read[last] = read.get(last, 0) + 1
                 continue
-        extras.append(Extra(after=last, xml=compact_xml(child)))
+        nth = read[last] if last is not None else None
+        extras.append(Extra(after=last, xml=compact_xml(child), nth=nth))
     return tuple(extras)
 
 
@@ -766,20 +770,26 @@ class _Out:
         extras: Sequence[Extra],
         attributes: Attributes = (),
     ) -> etree._Element:
-        """``name`` holding ``parts`` (in order) and each extra after the last
-        part named as the element it followed (first if none, last if that name
-        is not written here)."""
+        """``name`` holding ``parts`` (in order) and each extra where it was read:
+        after the ``nth`` part of the name it followed (without ``nth``, or past
+        the last one: after the last), first if it followed none, at the end if
+        that name is not written here."""
         out = self.el(name, attributes)
-        pending: dict[str | None, list[Extra]] = {}
+        at: dict[tuple[str | None, int | None], list[Extra]] = {}
         for extra in extras:
-            pending.setdefault(extra.after, []).append(extra)
-        out.extend(self.kept(e) for e in pending.pop(None, []))
+            at.setdefault((extra.after, extra.nth if extra.after else None), []).append(extra)
+        out.extend(self.kept(e) for e in at.pop((None, None), []))
+        written: dict[str, int] = {}
         for i, part in enumerate(parts):
             out.append(part)
             here = _local(part)
+            written[here] = n = written.get(here, 0) + 1
+            out.extend(self.kept(e) for e in at.pop((here, n), []))
             if i + 1 == len(parts) or _local(parts[i + 1]) != here:
-                out.extend(self.kept(e) for e in pending.pop(here, []))
-        for rest in pending.values():
+                # the end of a group: those without nth, or with an nth past it
+                for key in [k for k in at if k[0] == here]:
+                    out.extend(self.kept(e) for e in at.pop(key))
+        for rest in at.values():
             out.extend(self.kept(e) for e in rest)
         return out
 
