@@ -244,10 +244,28 @@ PDF_INPUTS: dict[str, Builder] = {
     "encrypted": _copy(BAD_FORMS / "encrypted.pdf"),
     "page-unloadable": _copy(HOSTILE / "page-unloadable.pdf"),  # found by fuzzing
 }
+
+
+def _fields_but_no_pages(tmp: Path, secret: Path) -> Path:
+    """Found by fuzzing: an AcroForm in a page tree without pages was an IndexError."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, NumberObject
+
+    writer = PdfWriter(clone_from=PdfReader(FORM))
+    pages = writer._root_object["/Pages"].get_object()
+    pages[NameObject("/Kids")] = ArrayObject()
+    pages[NameObject("/Count")] = NumberObject(0)
+    p = tmp / "no-pages.pdf"
+    with p.open("wb") as fh:
+        writer.write(fh)
+    return p
+
+
 # Renderable, but no fillable form: refused by the form readers only.
 FORM_ONLY_INPUTS: dict[str, Builder] = {
     "no-acroform": _copy(BAD_FORMS / "no-acroform.pdf"),
     "xfa-only": _copy(BAD_FORMS / "xfa-only.pdf"),
+    "fields-but-no-pages": _fields_but_no_pages,
 }
 
 

@@ -144,7 +144,7 @@ def structure_errors() -> tuple[type[Exception], ...]:
     """What pypdf raises on broken objects: its own errors, and wrong types or shapes."""
     from pypdf.errors import PyPdfError
 
-    return (PyPdfError, KeyError, TypeError, ValueError, AttributeError, RecursionError)
+    return (PyPdfError, LookupError, TypeError, ValueError, AttributeError, RecursionError)
 
 
 def damaged(exc: Exception, what: str, file: str | None, *, where: str = "") -> FormError:
