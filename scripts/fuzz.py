@@ -394,7 +394,7 @@ def run(family: str, *, examples: int, seed: int | None = 1414) -> Outcome:
 
 def _atheris(family: str, argv: list[str]) -> int:  # pragma: no cover - optional engine
     try:
-        import atheris  # type: ignore[import-not-found]
+        import atheris  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError:
         sys.stderr.write("fuzz: atheris is not installed (pip install atheris)\n")
         return 2
