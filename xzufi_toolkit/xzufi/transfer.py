@@ -346,8 +346,9 @@ class TransferReader:
         )
 
 
-def _renamespace(el: etree._Element, ns: str) -> bool:
-    """Move ``el`` and its XZuFi-namespaced descendants into ``ns``; True if anything moved."""
+def _renamespace(el: etree._Element, ns: str) -> tuple[etree._Element, bool]:
+    """``el`` with it and its XZuFi-namespaced descendants in ``ns`` (declared as
+    ``xzufi`` on the element, not as ``ns0``), and whether anything moved."""
     moved = False
     for node in el.iter():
         if not isinstance(node.tag, str):
@@ -356,9 +357,17 @@ def _renamespace(el: etree._Element, ns: str) -> bool:
         if qn.namespace in _XZUFI_NS and qn.namespace != ns:
             node.tag = f"{{{ns}}}{qn.localname}"
             moved = True
-    if moved:
-        etree.cleanup_namespaces(el, top_nsmap={"xzufi": ns})
-    return moved
+    if not moved:
+        return el, False
+    # other prefixed declarations kept (values may use them); XZuFi's and the default dropped
+    nsmap = {k: v for k, v in el.nsmap.items() if k is not None and v not in _XZUFI_NS}
+    nsmap["xzufi"] = ns
+    out = etree.Element(el.tag, nsmap=nsmap)
+    out.attrib.update(el.attrib)
+    out.text = el.text
+    out.extend(list(el))
+    etree.cleanup_namespaces(out, top_nsmap={"xzufi": ns})
+    return out, True
 
 
 def open_transfer(
@@ -424,8 +433,10 @@ class TransferWriter:
         ns = self.spec.ns
         if self.message.header is None:
             return etree.Element(f"{{{ns}}}nachrichtenkopf", nsmap={"xzufi": ns})
-        el = xmlsafe.parse_bytes(self.message.header, file="<nachrichtenkopf>").getroot()
-        if _renamespace(el, ns) and len(el):
+        el, moved = _renamespace(
+            xmlsafe.parse_bytes(self.message.header, file="<nachrichtenkopf>").getroot(), ns
+        )
+        if moved and len(el):
             self.findings.append(
                 Finding(
                     code="XZ-C002",
@@ -464,8 +475,8 @@ class TransferWriter:
         elif entry.op == "loesche" and entry.deletion is not None:
             el = loeschung_element(entry.deletion, self.spec.version)
         elif entry.xml is not None:
-            el = self._from_xml(entry.xml)
-            if _renamespace(el, ns) and entry.op == "schreibe":
+            el, moved = _renamespace(self._from_xml(entry.xml), ns)
+            if moved and entry.op == "schreibe":
                 # kept verbatim (unusable shape or an unknown kind): moved, not converted
                 self.findings.append(
                     Finding(
