@@ -33,7 +33,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.findings import Finding
@@ -49,6 +48,7 @@ from xzufi_toolkit.xdf.xsd import (
     ValueKind,
     code_info,
     data_entries,
+    schema_plan,
     value_kind,
 )
 
@@ -472,11 +472,17 @@ def slot_label(tooltip: str, suffix: str, el: Datenfeld | Datenfeldgruppe) -> st
 def generate_form(
     schema: Schema, *, codelists: GivenLists = (), title: str | None = None
 ) -> GeneratedForm:
-    """The tagged AcroForm of ``schema``; ``codelists`` as for ``data check``."""
-    return _generate(schema, codelists, title)
+    """The tagged AcroForm of ``schema``; ``codelists`` as for ``data check``.
+
+    Generated once per process, schema object and title.
+    """
+    extra = schema_plan(schema, codelists).extra
+    form = extra.get(f"form:{title}")
+    if not isinstance(form, GeneratedForm):
+        form = extra[f"form:{title}"] = _generate(schema, codelists, title)
+    return form
 
 
-@cache
 def _generate(schema: Schema, given: GivenLists, title: str | None) -> GeneratedForm:
     font = form_font()
     gen = _Generator(schema, given, font)
@@ -896,11 +902,17 @@ def form_values(form: GeneratedForm, data: Any) -> dict[str, FieldValue]:
     return out
 
 
-@cache
 def _filler(form: GeneratedForm) -> FormFiller:
+    """The fill engine of ``form``, made once (it inspects the template)."""
     from xzufi_toolkit.form.fill import FormFiller
 
-    return FormFiller(form.pdf, file=f"<form of {form.title}>")
+    filler = _FILLERS.get(id(form))
+    if filler is None or filler[0] is not form:
+        filler = _FILLERS[id(form)] = (form, FormFiller(form.pdf, file=f"<form of {form.title}>"))
+    return filler[1]
+
+
+_FILLERS: dict[int, tuple[GeneratedForm, FormFiller]] = {}
 
 
 def fill_schema_form(

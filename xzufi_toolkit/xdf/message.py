@@ -43,11 +43,9 @@ from xzufi_toolkit.xdf.xsd import (
     GivenLists,
     Schema,
     ValueKind,
-    code_info,
     compile_xsd,
-    data_entries,
     data_namespace,
-    value_kind,
+    schema_plan,
 )
 
 __all__ = ["build_data_message", "data_message_tree", "read_data_message", "xsd_findings"]
@@ -59,7 +57,7 @@ _TZ = re.compile(r"(Z|[+-]\d\d:\d\d)$")
 class _Writer:
     def __init__(self, schema: Schema, given: GivenLists, file: str | None) -> None:
         self.ns = data_namespace(schema)
-        self.given = given
+        self.plan = schema_plan(schema, given)
         self.file = file
 
     def q(self, name: str) -> str:
@@ -71,7 +69,7 @@ class _Writer:
         if not isinstance(data, Mapping):
             raise self.shape(path, "an object")
         known = set()
-        for entry in data_entries(group, file=self.file):
+        for entry in self.plan.entries(group):
             known.add(entry.key)
             if entry.key not in data:
                 continue
@@ -94,9 +92,9 @@ class _Writer:
         if isinstance(element, Datenfeldgruppe):
             self.group(el, element, value, path)
             return
-        kind = value_kind(element)
+        kind = self.plan.kind(element)
         if kind is ValueKind.CODE:
-            info = code_info(element, self.given)
+            info = self.plan.info(element)
             if info.uri:
                 el.set("listURI", info.uri)
             if info.version:
@@ -285,8 +283,9 @@ def build_data_message(
 
 # -- XML → data ----------------------------------------------------------------
 class _Reader:
-    def __init__(self, schema: Schema, file: str | None) -> None:
+    def __init__(self, schema: Schema, given: GivenLists, file: str | None) -> None:
         self.ns = data_namespace(schema)
+        self.plan = schema_plan(schema, given)
         self.file = file
 
     def group(self, el: etree._Element, group: Schema | Datenfeldgruppe) -> dict[str, Any]:
@@ -295,7 +294,7 @@ class _Reader:
             if isinstance(child.tag, str):
                 kids.setdefault(etree.QName(child).localname, []).append(child)
         out: dict[str, Any] = {}
-        for entry in data_entries(group, file=self.file):
+        for entry in self.plan.entries(group):
             found = kids.get(entry.key)
             if not found:
                 continue
@@ -310,7 +309,7 @@ class _Reader:
         return self.value(element, el)
 
     def value(self, field: Datenfeld, el: etree._Element) -> Any:
-        kind = value_kind(field)
+        kind = self.plan.kind(field)
         if kind is ValueKind.CODE:
             code = el.find("code")
             return "" if code is None else code.text or ""
@@ -438,6 +437,6 @@ def read_data_message(
         )
     body = root.find(f"{{{data_namespace(schema)}}}{schema.identifikation.id}")
     assert body is not None  # the XSD requires it
-    return _Reader(schema, file).group(body, schema), _read_header(
+    return _Reader(schema, codelists, file).group(body, schema), _read_header(
         root, data_namespace(schema), file
     )

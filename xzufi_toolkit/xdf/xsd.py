@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from lxml import etree
 
@@ -51,6 +51,7 @@ __all__ = [
     "compile_xsd",
     "data_entries",
     "data_namespace",
+    "schema_plan",
     "value_kind",
     "xsd_notes",
 ]
@@ -528,21 +529,80 @@ def xsd_notes(schema: Schema, *, codelists: GivenLists = ()) -> list[str]:
     return list(_build(schema, codelists, None).notes)
 
 
-@cache
-def compile_xsd(
-    schema: Schema, codelists: GivenLists = (), file: str | None = None
-) -> etree.XMLSchema:
-    """The compiled XSD of ``schema``, once per process and set of code lists.
+class SchemaPlan:
+    """What building and reading messages of one schema need, worked out once.
+
+    Data entries per group, value kinds and code lists per field, and the
+    compiled XSD. Elements are keyed by identity: the plan holds the schema,
+    so the ids stay valid (hashing a whole frozen tree per message cost more
+    than the message).
+    """
+
+    def __init__(self, schema: Schema, given: GivenLists, file: str | None = None) -> None:
+        self.schema = schema
+        self.given = given
+        self.file = file
+        self._entries: dict[int, tuple[DataEntry, ...]] = {}
+        self._kinds: dict[int, ValueKind | None] = {}
+        self._infos: dict[int, CodeInfo] = {}
+        self._xsd: etree.XMLSchema | None = None
+        self.extra: dict[str, object] = {}  # other per-schema products (the form)
+
+    def entries(self, group: Schema) -> tuple[DataEntry, ...]:
+        found = self._entries.get(id(group))
+        if found is None:
+            found = self._entries[id(group)] = tuple(data_entries(group, file=self.file))
+        return found
+
+    def kind(self, field: Datenfeld) -> ValueKind | None:
+        key = id(field)
+        if key not in self._kinds:
+            self._kinds[key] = value_kind(field)
+        return self._kinds[key]
+
+    def info(self, field: Datenfeld) -> CodeInfo:
+        found = self._infos.get(id(field))
+        if found is None:
+            found = self._infos[id(field)] = code_info(field, self.given)
+        return found
+
+    @property
+    def xsd(self) -> etree.XMLSchema:
+        """The compiled XSD (compiled on first use)."""
+        if self._xsd is None:
+            data = build_xsd(self.schema, codelists=self.given, file=self.file)
+            try:
+                self._xsd = etree.XMLSchema(xmlsafe.parse_bytes(data, file="<generated xsd>"))
+            except etree.XMLSchemaParseError as exc:
+                raise SchemaError(
+                    f"the XSD generated from {self.schema.identifikation} does not compile: {exc}",
+                    file=self.file,
+                    hint="run 'xzufi xdf check' on the schema",
+                ) from None
+        return self._xsd
+
+
+_PLANS: dict[tuple[int, ...], tuple[Schema, GivenLists, SchemaPlan]] = {}
+_MAX_PLANS = 32
+
+
+def schema_plan(schema: Schema, codelists: GivenLists = ()) -> SchemaPlan:
+    """The plan of ``schema`` with ``codelists``: one per process and schema object."""
+    key = (id(schema), *(id(gc) for _, gc in codelists))
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is schema and hit[1] == codelists:
+        return hit[2]
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.pop(next(iter(_PLANS)))
+    plan = SchemaPlan(schema, codelists)
+    _PLANS[key] = (schema, codelists, plan)
+    return plan
+
+
+def compile_xsd(schema: Schema, codelists: GivenLists = ()) -> etree.XMLSchema:
+    """The compiled XSD of ``schema``, once per process and schema object.
 
     An ``XMLSchema`` keeps its error log on the object: one per thread when
     validating from several threads.
     """
-    data = build_xsd(schema, codelists=codelists, file=file)
-    try:
-        return etree.XMLSchema(xmlsafe.parse_bytes(data, file="<generated xsd>"))
-    except etree.XMLSchemaParseError as exc:
-        raise SchemaError(
-            f"the XSD generated from {schema.identifikation} does not compile: {exc}",
-            file=file,
-            hint="run 'xzufi xdf check' on the schema",
-        ) from None
+    return schema_plan(schema, codelists).xsd
