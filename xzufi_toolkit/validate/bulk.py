@@ -412,7 +412,9 @@ _UTF8 = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 
 # per entry of a chunk: its findings and record, numbered from 0 and counted in
 # lines from the chunk's first byte; and the chunk's newline count
-Chunk = tuple[list[tuple[list[Finding], Record | None]], int]
+# (findings or None, the Record as a plain tuple or None): plain tuples pickle at
+# about twice the speed of the named ones, and most entries have no findings
+Chunk = tuple[list[tuple[list[Finding] | None, tuple[object, ...] | None]], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,11 +513,14 @@ def _run_chunk(task: _Task) -> Chunk | None:
         fh.seek(task.start)
         data = fh.read(task.end - task.start)
     checker = EntryChecker(_Runner(task.name, task.options))
-    out: list[tuple[list[Finding], Record | None]] = []
+    out: list[tuple[list[Finding] | None, tuple[object, ...] | None]] = []
     try:
         # the wrapper and the range's first byte share line 1
         source = io.BytesIO(task.wrapper + data + b"</w>")
-        out.extend((found, rec) for _, found, rec in _entries(checker, source, task.name, 0))
+        out.extend(
+            (found or None, tuple(rec) if rec is not None else None)
+            for _, found, rec in _entries(checker, source, task.name, 0)
+        )
     except InputError:
         return None
     return out, data.count(b"\n")
@@ -582,14 +587,15 @@ class _Merge:
             raise _Fallback
         entries, newlines = result
         base = self.done
-        for found, rec in entries:
-            for f in found:
+        for found, plain in entries:
+            for f in found or ():
                 if f.code == doc.XSD_MISSING:  # each worker says it once; the file says it once
                     if f.message in self.seen_missing:
                         continue
                     self.seen_missing.add(f.message)
                 yield _moved(f, base, self.lines)
-            if rec is not None:
+            if plain is not None:
+                rec = Record._make(plain)
                 line = rec.line + self.lines if rec.line is not None else None
                 yield from self.cross.add(rec._replace(entry=rec.entry + base, line=line))
             self.done += 1
