@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import statistics
 import time
@@ -45,29 +46,17 @@ XDF = ROOT / "fixtures" / "xdf"
 LEISTUNG = XDF / "aufenthalt-25-4-2.xdf3.xml"
 BLAUE_KARTE = XDF / "S00000121-antrag-blaue-karte-eu.xdf2.xml"
 CODELISTS = [XDF / "codelists" / "familienstand-xzufi-1.gc.xml"]
-CASE_MAP = json.loads((XDF / "aufenthalt-25-4-2.case-map.json").read_text(encoding="utf-8"))
 
 
-def case_to_data(case: dict[str, Any]) -> dict[str, Any]:
-    """A case JSON as data of our Stammdatenschema (``aufenthalt-25-4-2.case-map.json``)."""
-    data: dict[str, Any] = {}
-    for case_path, xdf_path in CASE_MAP["fields"].items():
-        value: Any = case
-        for key in case_path.split("."):
-            value = value.get(key) if isinstance(value, dict) else None
-        if xdf_path is None or value is None:
-            continue
-        *groups, last = xdf_path.split(".")
-        node = data
-        for g in groups:
-            node = node.setdefault(g, {})
-        node[last] = value
-    docs = CASE_MAP["unterlagen"]
-    group = data.setdefault(docs["group"], {})
-    for item in case.get("unterlagen", []):
-        ref = {new: item[old] for old, new in docs["parts"].items() if new and old in item}
-        group.setdefault(docs["by_art"][item["art"]], []).append(ref)
-    return data
+def _case_to_data() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The test's conversion of a case into data of our Stammdatenschema (its case map)."""
+    path = ROOT / "tests" / "test_xdf_message_leistung.py"
+    spec = importlib.util.spec_from_file_location("xdf_case_map", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    convert: Callable[[dict[str, Any]], dict[str, Any]] = module.case_to_data
+    return convert
 
 
 def best(fn: Callable[[Any], Any], items: list[Any], rounds: int) -> float:
@@ -131,6 +120,7 @@ def main() -> None:
     )
 
     le_cases = [cases[i % len(cases)] for i in range(args.n)]
+    case_to_data = _case_to_data()
     le_data = [case_to_data(c) for c in le_cases]
     bk_data = [bk_app] * args.n
     for d in le_data[: len(cases)]:
