@@ -373,3 +373,12 @@ def test_any_json_gives_findings_not_exceptions(value: Any) -> None:
     findings = list(iter_data_findings(value, ds))
     if not isinstance(value, dict):
         assert [f.code for f in findings] == ["DATA-TYPE"]
+
+
+def test_cli_several_data_files_one_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = DATA / "invalid" / "DATA-REQUIRED-blaue-karte-no-familienname.json"
+    argv = ["data", "check", str(APPLICATION), str(bad), "--schema", str(BLAUE_KARTE)]
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "2 document(s) checked: 1 error(s)" in out
+    assert str(bad) in out and str(APPLICATION) not in out

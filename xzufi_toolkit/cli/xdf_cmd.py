@@ -113,7 +113,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "never executed). Values appear in messages only with --show-values."
         ),
     )
-    dcheck.add_argument("data", metavar="DATA.json", help="data file, or '-'")
+    dcheck.add_argument(
+        "data",
+        nargs="+",
+        metavar="DATA.json",
+        help="data file(s), or '-'; the schema is compiled once",
+    )
     dcheck.add_argument("--schema", required=True, metavar="SCHEMA", help="XDatenfelder schema")
     _codelist_option(dcheck)
     dcheck.add_argument(
@@ -188,13 +193,18 @@ def run_data_check(args: argparse.Namespace) -> int:
     from xzufi_toolkit.cli.common import read_input
     from xzufi_toolkit.xdf.data import check_data, load_data_schema
 
-    inputs = [args.data, args.schema, *args.codelist]
+    inputs = [*args.data, args.schema, *args.codelist]
     check_report_file(args, inputs)
     ds = load_data_schema(args.schema, args.codelist)  # unreadable schema: one error line
-    try:
-        raw, name = read_input(args.data)
-    except InputError as exc:
-        report = Report(findings=[_input_finding("DATA-INPUT", exc)], documents=1)
-    else:
-        report = check_data(raw, ds, file=name, show_values=args.show_values)
+    report = Report()
+    for path in args.data:
+        try:
+            raw, name = read_input(path)
+        except InputError as exc:
+            report.add(_input_finding("DATA-INPUT", exc))
+            report.documents += 1
+            continue
+        one = check_data(raw, ds, file=name, show_values=args.show_values)
+        report.extend(one.findings)
+        report.documents += one.documents
     return emit_report(report, args, rules=_rules(), inputs=inputs)
