@@ -1605,3 +1605,19 @@ def test_xmlschema_engine_never_goes_online(
         server.shutdown()
         server.server_close()
     assert _CountingHandler.hits == 0
+
+
+@pytest.mark.parametrize("command", [["bundle"], ["form", "fill"], ["case", "check"]])
+def test_control_characters_in_case_file_names(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lines after a report ('not bundled', 'not filled') name the case too."""
+    case = tmp_path / FORGED.replace(".xml", ".json")
+    case.write_bytes(b"{")
+    run = run_cli([*command, str(case), "-o", str(tmp_path / "out.dat")], capsys)
+    assert run.code == 1, run.err
+    text = run.out + run.err
+    assert "\x1b" not in text and "\x07" not in text
+    assert not any(ln.startswith("xzufi: error: forged") for ln in text.splitlines())
+    if command != ["case", "check"]:  # there -o is the report
+        assert not (tmp_path / "out.dat").exists()

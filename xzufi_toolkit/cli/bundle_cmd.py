@@ -132,7 +132,10 @@ def _create(args: argparse.Namespace) -> int:
     def refuse(findings: Iterable[Finding]) -> int:
         emit(findings)
         if not args.quiet:
-            sys.stderr.write(f"xzufi: {args.case}: not bundled, nothing written\n")
+            from xzufi_toolkit.io.textsafe import escape_controls
+
+            name = escape_controls(args.case)
+            sys.stderr.write(f"xzufi: {name}: not bundled, nothing written\n")
         return 1  # nothing written: exit 1 even with --exit-zero
 
     try:

@@ -274,11 +274,13 @@ def _report(results: list[FillResult], args: argparse.Namespace, inputs: list[st
 
     report = Report(findings=[f for r in results for f in r[2]], documents=len(results))
     code = emit_report(report, args, rules=RULES, inputs=inputs, stream=sys.stderr)
+    from xzufi_toolkit.io.textsafe import escape_controls
+
     for case, failed, _findings, error in results:
-        if error:
-            sys.stderr.write(f"xzufi: error: {error}\n")
+        if error:  # names from a folder listing: a newline must not forge a line
+            sys.stderr.write(f"xzufi: error: {escape_controls(str(error))}\n")
         if failed and not args.quiet:
-            sys.stderr.write(f"xzufi: {case}: not filled, nothing written\n")
+            sys.stderr.write(f"xzufi: {escape_controls(case)}: not filled, nothing written\n")
         code = max(code, failed)
     if len(results) > 1 and not args.quiet:
         done = sum(1 for r in results if r[1] == 0)
