@@ -310,7 +310,10 @@ def _zip_of(entries: list[tuple[str, bytes]]) -> bytes:
     with warnings.catch_warnings(), zipfile.ZipFile(buf, "w") as zf:
         warnings.simplefilter("ignore")  # a name twice is one of the inputs wanted
         for name, data in entries:
-            zf.writestr(name or "x", data)
+            try:
+                zf.writestr(name or "x", data)
+            except (ValueError, IndexError):  # names zipfile cannot write ("/", NUL)
+                continue
     return buf.getvalue()
 
 
@@ -387,7 +390,9 @@ def run(family: str, *, examples: int, seed: int | None = 1414) -> Outcome:
     except Exception:
         # the traceback, without Hypothesis' repr of the input (--save keeps the bytes)
         text = traceback.format_exc()
-        outcome.failure = text.split("Failing test case:")[0].split("Falsifying example:")[0]
+        for marker in ("Failing test case:", "Falsifying example:", "while generating"):
+            text = text.split(marker)[0]
+        outcome.failure = text
     outcome.seconds = time.perf_counter() - start
     return outcome
 
