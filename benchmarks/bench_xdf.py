@@ -155,7 +155,8 @@ def main() -> None:
     print(f"applications per measurement: {args.n}; best of {args.rounds}\n")
     print("Once per process (median):\n")
     print(
-        "| schema | xdf jsonschema (read + derive) ms | load_data_schema (read + derive + compile) ms |"
+        "| schema | xdf jsonschema (read + derive) ms "
+        "| load_data_schema (read + derive + compile) ms |"
     )
     print("|---|---:|---:|")
     print(f"| Leistung 99010022001012 | {t_derive_le * 1e3:.1f} | {t_compile_le * 1e3:.1f} |")
