@@ -121,3 +121,17 @@ def test_nearest_text_prefers_the_same_line_and_flush_labels_above() -> None:
     assert nearest_text(runs, (200, 468, 400, 486), sides=("left",)) == runs[0]
     assert nearest_text(runs, (300, 400, 500, 488), sides=("left",)) == runs[2]
     assert nearest_text(runs, (200, 400, 210, 410), sides=("right", "left")) is None
+
+
+def test_labels_are_left_out_where_the_work_would_be_unbounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import xzufi_toolkit.form.labels as labels
+
+    data = FOREIGN.read_bytes()
+    info = inspect_form(data)
+    monkeypatch.setattr(labels, "MAX_PAIRS", 10)
+    assert labels.with_labels(data, info) == info  # no labels, no error
+    monkeypatch.setattr(labels, "MAX_CHARS", 0)
+    monkeypatch.setattr(labels, "MAX_PAIRS", 10**9)
+    assert all(f.label is None for f in labels.with_labels(data, info).fields)

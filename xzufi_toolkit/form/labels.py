@@ -35,6 +35,10 @@ _LEFT_REACH = 220.0  # how far left of a widget a label may be
 _ABOVE_REACH = 30.0  # how far above
 _RIGHT_REACH = 150.0  # how far right of a checkbox or radio button
 _ALIGN = 12.0  # a label above a field starts where the field starts
+# Bounds for hostile files: characters read per page, and field x run pairs
+# compared; beyond them the labels are left out (they are a help, not a must).
+MAX_CHARS = 200_000
+MAX_PAIRS = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +64,7 @@ def text_runs(data: bytes, page_numbers: set[int]) -> dict[int, list[TextRun]]:
             textpage = page.get_textpage()
             runs: list[TextRun] = []
             chars: list[tuple[str, Box, float]] = []
-            for i in range(textpage.count_chars()):
+            for i in range(min(textpage.count_chars(), MAX_CHARS)):
                 code = raw.FPDFText_GetUnicode(textpage, i)
                 if raw.FPDFText_IsGenerated(textpage, i) or code in (0, 10, 13, 0xFFFE):
                     _close(chars, runs)
@@ -131,13 +135,28 @@ def nearest_text(
 
 
 def with_labels(data: bytes, info: FormInfo, *, file: str | None = None) -> FormInfo:
-    """``info`` with each field's printed label and its radio/checkbox option texts."""
+    """``info`` with each field's printed label and its radio/checkbox option texts.
+
+    ``info`` comes back unchanged where the page text cannot be read (pdfium
+    refuses a file pypdf repaired) or the work would be unbounded (see
+    :data:`MAX_PAIRS`).
+    """
+    from pypdfium2 import PdfiumError
+
+    from xzufi_toolkit.form.inspect import structure_errors
+
     reader = open_form(data, file=file)
-    pages = widget_pages(reader)
-    widgets: dict[str, list[tuple[str, Box, int]]] = {}
-    for name, _node, kids in iter_terminal_fields(reader):
-        widgets[name] = [(_first(on_states(w)), _rect(w), page_of(w, pages)) for w in kids]
-    runs = text_runs(data, {f.page for f in info.fields})
+    try:
+        pages = widget_pages(reader)
+        widgets: dict[str, list[tuple[str, Box, int]]] = {}
+        for name, _node, kids in iter_terminal_fields(reader):
+            widgets[name] = [(_first(on_states(w)), _rect(w), page_of(w, pages)) for w in kids]
+        runs = text_runs(data, {f.page for f in info.fields})
+    except (PdfiumError, *structure_errors()):
+        return info
+    pairs = sum(len(widgets.get(f.name, ())) + 1 for f in info.fields)
+    if pairs * max((len(r) for r in runs.values()), default=0) > MAX_PAIRS:
+        return info
     fields = [_labelled(f, widgets.get(f.name, []), runs.get(f.page, [])) for f in info.fields]
     return dataclasses.replace(info, fields=tuple(fields), by_name={})
 
