@@ -165,3 +165,27 @@ def test_a_setup_checks_the_form_hash_however_it_is_built() -> None:
     missing = load_mapping(_mapping({"Nope": {"path": "$.a"}}, filler.info.sha256))
     with pytest.raises(FormError, match="no field 'Nope'"):
         FormSetup(filler=filler, mapping=missing)
+
+
+@pytest.mark.parametrize("template", ["{0:>400000000}", "{0.__class__.__mro__}"])
+def test_the_cli_refuses_such_a_mapping_with_one_line(
+    template: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14 #9 from the command line: exit 2, one error line, no output, no wait."""
+    from xzufi_toolkit.cli.main import main
+    from xzufi_toolkit.io.resources import fixture_file
+
+    doc = json.loads(form_file("aufenthalt-25-4-2.mapping.json").read_text(encoding="utf-8"))
+    rule = next(r for r in doc["fields"].values() if r.get("path") and "transform" not in r)
+    rule["format"] = template
+    mapping = tmp_path / "m.json"
+    mapping.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    case = sorted(fixture_file("cases").glob("*.json"))[0]
+    out = tmp_path / "o.pdf"
+    start = time.perf_counter()
+    code = main(["form", "fill", str(case), "--mapping", str(mapping), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert time.perf_counter() - start < 5.0
+    lines = [line for line in err.splitlines() if line.startswith("xzufi: error:")]
+    assert code == 2 and len(lines) == 1 and str(mapping) in lines[0], err
+    assert not out.exists()
