@@ -31,7 +31,9 @@ GAP = 6.0
 LABEL_SIZE = 7.0
 # Labels are drawn with Roboto, embedded and subset by reportlab (PDF/UA 7.21.4.1: every
 # font embedded). Regular is the package's own copy; Bold and Italic come from font-roboto.
-REGULAR, BOLD, ITALIC = "Roboto", "Roboto-Bold", "Roboto-Italic"
+# Registered under names of this script's own, afresh for each build: another user of
+# reportlab in the process may have registered "Roboto" from another file.
+REGULAR, BOLD, ITALIC = "MakeForm-Roboto", "MakeForm-Roboto-Bold", "MakeForm-Roboto-Italic"
 BUTTON = 10.0  # checkboxes and radio buttons: one size
 FIELD_H = 16.0
 GREY = (0.88, 0.88, 0.88)
@@ -387,8 +389,9 @@ def _register_fonts() -> None:
         (BOLD, font_roboto.RobotoBold),
         (ITALIC, font_roboto.RobotoItalic),
     ):
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, path))
+        # Not registerFont: it maps a second font of the same face name ("Roboto-Regular")
+        # onto the first one registered in the process (e.g. form/verify.py's subset).
+        pdfmetrics._fonts[name] = TTFont(name, path)
 
 
 def _field_style(item: dict[str, Any]) -> dict[str, Any]:

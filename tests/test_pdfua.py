@@ -205,9 +205,10 @@ def test_tagger_builds_a_tagged_form() -> None:
 
     from xzufi_toolkit.io.resources import data_file
 
-    pdfmetrics.registerFont(TTFont("Roboto", str(data_file("fonts", "Roboto-Regular.ttf"))))
+    face = "PdfuaTest-Roboto"
+    pdfmetrics.registerFont(TTFont(face, str(data_file("fonts", "Roboto-Regular.ttf"))))
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1, initialFontName="Roboto")  # embedded, not Helvetica
+    c = canvas.Canvas(buf, invariant=1, initialFontName=face)  # embedded, not Helvetica
     tag = Tagger(ReportlabSink(c))
     with tag.marked("H1"):
         c.drawString(72, 760, "Antrag")
