@@ -79,6 +79,17 @@ def target_xml(data: bytes) -> None:
     _report_is_bounded(validate_bytes(data, name="fuzz.xml"))
     _quietly(lambda: read_leistung(data, file="fuzz.xml"))
     _quietly(lambda: read_message(data, file="fuzz.xml"))
+    _quietly(lambda: _stream_transfer(data))
+
+
+def _stream_transfer(data: bytes) -> None:
+    """What ``show`` and ``convert`` do with a transfer message: frame, then entries."""
+    from xzufi_toolkit.xzufi import open_transfer
+
+    reader = open_transfer(data, file="fuzz.xml")
+    reader.frame()
+    for _ in reader:
+        pass
 
 
 def target_case(data: bytes) -> None:

@@ -208,6 +208,10 @@ XML_INPUTS: dict[str, Builder] = {
         LEISTUNG, "bad-utf8.xml", lambda d: d.replace(b"Aufenthalt", b"Auf\xff\xfehalt", 1)
     ),
     "transfer-5000-namespaces": _derived(TRANSFER, "namespaces.xml", _many_namespaces),
+    # found by fuzzing: a streamed root with an undeclared prefix was a ValueError
+    "transfer-undeclared-prefix": _derived(
+        TRANSFER, "prefix.xml", lambda d: d.replace(b"xmlns:xzufi=", b"xmlns:other=", 1)
+    ),
     "utf16-no-bom-no-declaration": _derived(LEISTUNG, "u16.xml", _utf16_no_bom_no_declaration),
     "invalid-utf16": _write(
         "bad-utf16.xml", b"\xff\xfe" + "<leistung ".encode("utf-16-le") + b"\x00\xdc" * 8
@@ -570,13 +574,13 @@ def test_hostile_input(
     assert _snapshot(path) == before, "the input must not be modified"
 
 
-def test_validate_folder_without_xml_is_a_usage_error(
+def test_validate_folder_without_xml_is_a_missing_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Was "0 document(s) checked – valid", exit 0: a wrong path passed CI silently."""
     (tmp_path / "notes.txt").write_text("no XML here", "utf-8")
     run = run_cli(["validate", "-f", "text", str(tmp_path)], capsys)
-    assert run.code == 2
+    assert run.code == 1  # as a missing file or an unmatched glob (README, exit codes)
     assert len(run.error_lines) == 1 and str(tmp_path) in run.error_lines[0]
 
 

@@ -422,10 +422,22 @@ def _counting_namespaces(
     events: Iterator[tuple[str, Any]], wanted: bool, limits: XmlLimits, name: str | None
 ) -> Iterator[tuple[str, Any]]:
     """The events, refused beyond ``limits.max_namespaces`` distinct declarations
-    (a writer that redeclares its prefix on every entry counts once)."""
+    (a writer that redeclares its prefix on every entry counts once) and at the
+    first element whose prefix is not declared."""
     seen: set[tuple[str, str]] = set()
     for event in events:
-        if event[0] == "start-ns":
+        if event[0] in ("start", "end"):
+            tag = event[1].tag
+            # libxml2 reports an undeclared prefix only at the end of a stream (a
+            # whole parse refuses it at once); readers must not see "p:name" tags
+            if isinstance(tag, str) and tag[:1] != "{" and ":" in tag:
+                prefix, _, local = tag.partition(":")
+                raise MalformedXmlError(
+                    f"malformed XML: Namespace prefix {prefix} on {local} is not defined",
+                    file=name,
+                    line=source_line(event[1]),
+                )
+        elif event[0] == "start-ns":
             seen.add(event[1])
             if len(seen) > limits.max_namespaces:
                 raise LimitExceededError(
