@@ -74,10 +74,17 @@ def _quietly(fn: Callable[[], object]) -> object:
 def target_xml(data: bytes) -> None:
     from xzufi_toolkit.message.read import read_message
     from xzufi_toolkit.validate.api import validate_bytes
-    from xzufi_toolkit.xzufi import read_leistung
+    from xzufi_toolkit.xzufi import read_leistung, write_leistung
 
     _report_is_bounded(validate_bytes(data, name="fuzz.xml"))
-    _quietly(lambda: read_leistung(data, file="fuzz.xml"))
+    try:
+        result = read_leistung(data, file="fuzz.xml")
+    except XzufiError:
+        result = None
+    if result is not None:  # what convert does: a Leistung read is written in both versions
+        leistung = result.leistung
+        _quietly(lambda: write_leistung(leistung, "2.2.0"))
+        _quietly(lambda: write_leistung(leistung, "2.3.1"))
     _quietly(lambda: read_message(data, file="fuzz.xml"))
     _quietly(lambda: _stream_transfer(data))
 
