@@ -16,6 +16,11 @@ from xzufi_toolkit.cli.report_options import (
 )
 from xzufi_toolkit.findings import Finding, Report
 
+_DESCRIPTION = (
+    "Write the message XML, the filled PDF (purpose form), the attachments "
+    "(purpose attachment) and metadata.json with sha512 hashes; or re-check a "
+    "written bundle with 'xzufi bundle verify'."
+)
 USAGE = """\
 xzufi bundle CASE.json [--attach FILE ...] -o DIR|ZIP [options]
 xzufi bundle verify DIR|ZIP [--show-values] [report options]"""
@@ -36,13 +41,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     # The case path or "verify" comes first; everything after it is parsed by
     # the parser of that form (argparse has no positional-or-subcommand).
-    p.add_argument("-h", "--help", action="store_true", dest="bundle_help")
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.add_argument(
+        "-h", "--help", action="store_true", dest="bundle_help", help="show this help and exit"
+    )
+    p.add_argument(
+        "rest", nargs=argparse.REMAINDER, help="CASE.json and its options, or verify DIR|ZIP"
+    )
     p.set_defaults(handler=_dispatch)
 
 
 def _create_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="xzufi bundle", description="Write a submission bundle for a case.")
+    p = Parser(prog="xzufi bundle", usage=USAGE, description=_DESCRIPTION)
     p.add_argument("case", help="case JSON (- for standard input)")
     p.add_argument(
         "--attach",
@@ -91,9 +100,13 @@ def _verify_parser() -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace) -> int:
     rest: list[str] = list(args.rest)
-    if args.bundle_help or not rest:
-        (sys.stdout if args.bundle_help else sys.stderr).write("usage: " + USAGE + "\n")
-        return 0 if args.bundle_help else 2
+    if args.bundle_help:  # the options of writing a bundle, and where verify's are
+        sys.stdout.write(_create_parser().format_help())
+        sys.stdout.write("\nThe options of verify: xzufi bundle verify --help\n")
+        return 0
+    if not rest:
+        sys.stderr.write("usage: " + USAGE + "\n")
+        return 2
     if rest[0] == "verify":
         return _verify(_verify_parser().parse_args(rest[1:]))
     return _create(_create_parser().parse_args(rest))

@@ -106,12 +106,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("key", metavar="KEY-OR-ID", help="LeiKa key or Leistung id")
     p.add_argument("--region", required=True, metavar="ARS", help="Regionalschlüssel (2–12)")
     _db_option(p)
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     p.set_defaults(handler=run_responsible)
 
     p = csub.add_parser("stats", help="objects per kind, deletions, sync positions")
     _db_option(p)
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
     p.set_defaults(handler=run_stats)
 
     p = csub.add_parser("export", help="one stored object as XZuFi")
@@ -119,7 +119,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("-o", "--output", metavar="FILE", default="-", help="default: stdout")
     _db_option(p)
     p.add_argument("--kind", default=None, help="Leistung, Organisationseinheit, …")
-    p.add_argument("--agency", default=None, metavar="SCHEMEAGENCYID")
+    p.add_argument(
+        "--agency",
+        default=None,
+        metavar="SCHEMEAGENCYID",
+        help="the id's schemeAgencyID, where ids of several agencies are stored",
+    )
     p.add_argument(
         "--as-transfer", action="store_true", help="a Leistung as a transfer message too"
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from xzufi_toolkit.errors import UsageError
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from xzufi_toolkit.model import Leistung
 
 __all__ = [
+    "HelpFormatter",
     "Parser",
     "glob_paths",
     "iso_date",
@@ -28,13 +30,74 @@ __all__ = [
 ]
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Each option's default after its help, unless the help names it already.
+
+    Flags (``store_true``) and options without a default get none: "(default:
+    False)" or "(default: None)" would teach nothing.
+    """
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, [], argparse.SUPPRESS):
+            return text
+        if action.option_strings or action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE):
+            return f"{text} (default: %(default)s)"
+        return text
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with the toolkit's usage errors: usage, one line, exit code 2."""
+    """argparse with the toolkit's usage errors: usage, one line, exit code 2.
+
+    Descriptions and examples missing where a command is registered come from
+    :mod:`xzufi_toolkit.cli.helptext`; the examples print as written.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from xzufi_toolkit.cli.helptext import DESCRIPTIONS, EXAMPLES
+
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+        if self.description is None:
+            self.description = DESCRIPTIONS.get(self.prog)
+        if self.epilog is None:
+            self.epilog = EXAMPLES.get(self.prog)
+
+    def format_help(self) -> str:
+        epilog, self.epilog = self.epilog, None  # examples keep their lines, not re-wrapped
+        try:
+            text = super().format_help()
+        finally:
+            self.epilog = epilog
+        return f"{text}\n{epilog.rstrip()}\n" if epilog else text
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        ns, extras = super().parse_known_args(args, namespace)
+        # The innermost (sub)command parser returns first and records itself, so
+        # that an unknown option is reported with that subcommand's usage.
+        if not hasattr(ns, _PARSER_ATTR):
+            setattr(ns, _PARSER_ATTR, self)
+        return ns, extras
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        ns, extras = self.parse_known_args(args, namespace)
+        owner: Parser = getattr(ns, _PARSER_ATTR, self)
+        delattr(ns, _PARSER_ATTR)
+        if extras:
+            owner.error(f"unrecognized arguments: {' '.join(extras)}")
+        return ns
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
+
+
+_PARSER_ATTR = "_xzufi_parser"
 
 
 def iso_date(text: str) -> dt.date:

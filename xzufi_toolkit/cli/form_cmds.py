@@ -50,7 +50,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     form.set_defaults(handler=lambda _a: print_help(form))
 
     fill = fsub.add_parser("fill", help="fill the form from validated case JSON")
-    fill.add_argument("cases", nargs="+", metavar="CASE.json")
+    fill.add_argument(
+        "cases", nargs="+", metavar="CASE.json", help="case JSON file(s), or '-' for stdin"
+    )
     fill.add_argument("-o", "--output", required=True, help="output PDF (a folder for several)")
     fill.add_argument("--form", help="template PDF (default: the bundled form)")
     fill.add_argument("--mapping", help="mapping JSON (default: the bundled mapping)")
@@ -78,7 +80,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fill.set_defaults(handler=_fill, verbose=True)
 
     insp = fsub.add_parser("inspect", help="list the fields of any AcroForm")
-    insp.add_argument("pdf", metavar="PDF")
+    insp.add_argument("pdf", metavar="PDF", help="any PDF with an AcroForm")
     insp.add_argument("--json", action="store_true", help="the same as --format json")
     insp.add_argument(
         "--skeleton",
@@ -95,11 +97,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     insp.set_defaults(handler=_inspect)
 
     prev = fsub.add_parser("preview", help="render a page to PNG (pdfium or poppler)")
-    prev.add_argument("pdf", metavar="PDF")
-    prev.add_argument("-o", "--output", required=True, metavar="PAGE.png")
-    prev.add_argument("--page", type=int, default=1)
-    prev.add_argument("--dpi", type=float, default=100.0)
-    prev.add_argument("--engine", choices=("pdfium", "poppler"), default="pdfium")
+    prev.add_argument("pdf", metavar="PDF", help="the PDF to render")
+    prev.add_argument("-o", "--output", required=True, metavar="PAGE.png", help="the PNG to write")
+    prev.add_argument("--page", type=int, default=1, help="page number, from 1")
+    prev.add_argument("--dpi", type=float, default=100.0, help="resolution")
+    prev.add_argument("--engine", choices=("pdfium", "poppler"), default="pdfium", help="renderer")
     prev.set_defaults(handler=_preview)
 
 

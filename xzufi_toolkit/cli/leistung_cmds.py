@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "readable summary or as the model in JSON. Without FILE: the bundled Leistung.",
     )
     show.add_argument("file", nargs="?", metavar="FILE", help="XZuFi XML; '-' reads stdin")
-    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     show.add_argument(
         "--lang",
         choices=("de", "en"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from xzufi_toolkit.cli.common import glob_paths, iso_date, write_output
 from xzufi_toolkit.cli.report_options import add_report_options, emit_report
-from xzufi_toolkit.errors import UsageError
+from xzufi_toolkit.errors import InputError, UsageError
 
 __all__ = ["register"]
 
@@ -104,13 +104,13 @@ def _expand(paths: list[str]) -> list[str]:
         p = Path(raw)
         if p.is_dir():
             found = sorted(str(f) for f in p.rglob("*.xml") if f.is_file())
-            if not found:  # as for a glob: "valid" over nothing would hide a wrong path
-                raise UsageError(f"no *.xml file in the folder {raw!r}")
+            if not found:  # "valid" over nothing would hide a wrong path: missing input, exit 1
+                raise InputError(f"{raw}: no *.xml file in the folder")
             out.extend(found)
         elif not p.exists() and glob.has_magic(raw):
             matches = glob_paths(raw)  # ** does not follow symlinked folders (loops)
-            if not matches:
-                raise UsageError(f"no file matches {raw!r}")
+            if not matches:  # like a missing file: an XZ-IO-001 finding, exit 1
+                out.append(raw)
             for m in matches:
                 out.extend(_expand([m]) if Path(m).is_dir() else [m])
         else:

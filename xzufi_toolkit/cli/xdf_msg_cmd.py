@@ -68,7 +68,7 @@ def register(sub: Sub) -> None:
         description="Write the XSD of the message 'xdf.antrag.0100' that 'xzufi data build' "
         "writes for SCHEMA: element names are the element ids.",
     )
-    xsd.add_argument("schema", metavar="SCHEMA")
+    xsd.add_argument("schema", metavar="SCHEMA", help="XDatenfelder 2 or 3 schema file")
     xsd.add_argument("-o", "--output", required=True, metavar="OUT.xsd", help="XSD file or '-'")
     _schema_options(xsd, schema=False)
     xsd.set_defaults(handler=run_xsd)
@@ -118,7 +118,7 @@ def register(sub: Sub) -> None:
         description="One field per Datenfeld, labels from bezeichnungEingabe, help texts as "
         "tooltips, checkboxes for bool, radio groups or combo boxes for select.",
     )
-    gen.add_argument("schema", metavar="SCHEMA")
+    gen.add_argument("schema", metavar="SCHEMA", help="XDatenfelder 2 or 3 schema file")
     gen.add_argument("-o", "--output", required=True, metavar="FORM.pdf", help="PDF or '-'")
     gen.add_argument("--title", help="document title (default: the schema's label)")
     _schema_options(gen, schema=False)

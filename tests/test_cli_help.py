@@ -1,0 +1,109 @@
+"""Help that teaches: every (sub)command has a description, examples and option help.
+
+Also: an unknown option is reported with the subcommand's own usage, and a
+missing input gives exit code 1 in every command (README, "Exit codes").
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from xzufi_toolkit.cli import bundle_cmd
+from xzufi_toolkit.cli.main import build_parser, main
+
+_SKIP = (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)
+
+
+def _walk(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases once
+                yield from _walk(sub)
+
+
+def _parsers() -> list[argparse.ArgumentParser]:
+    # bundle parses its two forms itself (a case path or "verify" comes first)
+    return [*_walk(build_parser()), bundle_cmd._create_parser(), bundle_cmd._verify_parser()]
+
+
+def _commands() -> list[tuple[str, ...]]:
+    return list(dict.fromkeys(tuple(p.prog.split()[1:]) for p in _parsers()))
+
+
+@pytest.mark.parametrize("parser", _parsers(), ids=lambda p: p.prog)
+def test_description_examples_and_option_help(parser: argparse.ArgumentParser) -> None:
+    assert parser.description and parser.description.strip()
+    assert parser.epilog and "examples:" in parser.epilog and parser.prog in parser.epilog
+    for action in parser._actions:
+        if isinstance(action, _SKIP):
+            continue
+        name = action.option_strings[0] if action.option_strings else action.dest
+        assert action.help and action.help != argparse.SUPPRESS, f"{parser.prog} {name}"
+    text = parser.format_help()
+    assert "examples:\n" in text
+    for action in parser._actions:  # every default that teaches something is shown
+        shown = action.default not in (None, False, [], argparse.SUPPRESS)
+        if action.option_strings and shown and not isinstance(action, _SKIP):
+            line = parser._get_formatter()._format_action(action)
+            assert "default" in line, f"{parser.prog} {action.option_strings[0]}"
+
+
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
+def test_help_prints_options(command: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        code = main([*command, "--help"])
+    except SystemExit as exc:
+        code = exc.code  # type: ignore[assignment]
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("usage: ") and "-h, --help" in out and "examples:" in out
+
+
+def test_bundle_help_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bundle", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--attach FILE" in out and "--fail-on" in out and "dateiname" in out
+    assert "xzufi bundle verify --help" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["form", "fill", "--bogus", "a.json", "-o", "a.pdf"], ["validate", "--bogus", "x.xml"]],
+)
+def test_unknown_option_names_the_subcommands_usage(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    prog = "xzufi " + " ".join(argv[: 2 if argv[0] == "form" else 1])
+    assert exc.value.code == 2
+    assert err.startswith(f"usage: {prog} ") and f"{prog}: error: unrecognized arguments" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "{d}/nope.xml"],
+        ["validate", "{d}/nope/*.xml"],  # an unmatched glob is a missing file too
+        ["validate", "{d}/empty"],
+        ["show", "{d}/nope.xml"],
+        ["case", "check", "{d}/nope.json"],
+        ["form", "preview", "{d}/nope.pdf", "-o", "{d}/p.png"],
+        ["bundle", "verify", "{d}/nope.zip"],
+        ["xdf", "check", "{d}/nope.xml"],
+    ],
+    ids=" ".join,
+)
+def test_missing_input_is_exit_1_everywhere(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main([a.format(d=tmp_path) for a in argv]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and ("nope" in out + err or "empty" in err)
