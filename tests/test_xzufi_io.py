@@ -17,6 +17,7 @@ import pytest
 import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from xzufi_toolkit import errors
 from xzufi_toolkit.htmltext import is_blank_html
@@ -299,9 +300,55 @@ def test_unknown_elements_are_written_back_in_place() -> None:
 def test_unknown_elements_of_the_other_version_are_reported_on_conversion() -> None:
     item = read_leistung(MESSY / "unknown-elements.xml").leistung
     out = write_leistung(item, "2.2.0")
-    lost = [f.message for f in out.findings if f.code == "XZ-C001"]
-    assert any("herausgeber" in m for m in lost)
+    # kept Leistung children both profiles declare go over, in the target's order
+    carried = [f.message for f in out.findings if f.code == "XZ-C002"]
+    assert any("<herausgeber>" in m for m in carried)
+    assert any("<modulAuskunftshinweis>" in m for m in carried)
+    assert b"<xzufi:herausgeber>" in out.data
     assert b"urn:example:extension" in out.data  # foreign extensions travel along
+    assert [f for f in out.findings if f.code == "XZ-C001"] == []
+    assert load_schema("2.2.0").validate(xmlsafe.parse_bytes(out.data)) is False  # ext:hinweis
+
+
+_KEPT_231 = b"""<x:leistung xmlns:x="http://xoev.de/schemata/xzufi/2_3_1"><x:id>L</x:id>
+  <x:modulKosten><x:beschreibung languageCode="de">K</x:beschreibung></x:modulKosten>
+  <x:modulDokument><x:id>D1</x:id></x:modulDokument>
+  <x:modulDokument><x:id>D2</x:id></x:modulDokument>
+  <x:modulAuskunftshinweis><x:inhalt languageCode="de">A</x:inhalt></x:modulAuskunftshinweis>
+  <x:typisierung><code>2</code></x:typisierung>
+  <x:leistungImKontextID>LK</x:leistungImKontextID>
+  <x:prozessID>P</x:prozessID>
+  <x:herausgeber><x:id>H</x:id></x:herausgeber>
+  <x:relevantFuerRechtsform><code>100000</code></x:relevantFuerRechtsform>
+</x:leistung>"""
+
+
+def test_kept_leistung_children_go_over_renamed_and_in_the_target_order() -> None:
+    item = read_leistung(_KEPT_231).leistung
+    assert write_leistung(item, "2.3.1").findings == []
+    out = write_leistung(item, "2.2.0")
+    tree = xmlsafe.parse_bytes(out.data)
+    assert load_schema("2.2.0").validate(tree), load_schema("2.2.0").error_log.last_error
+    names = [etree.QName(c).localname for c in tree.getroot()]
+    assert names == [
+        "id",
+        "modulKosten",
+        "modulAuskunftshinweis",
+        "modulDokument",
+        "typisierung",
+        "idLeistungImKontext",
+        "idProzess",
+        "herausgeber",
+        "relevantFuerRechtsform",
+    ]
+    # 2.2.0 holds one modulDokument: the second is a loss, and said
+    lost = [f.message for f in out.findings if f.code == "XZ-C001"]
+    assert lost == [
+        "kept element <modulDokument> of another XZuFi version cannot be written as"
+        " XZuFi 2.2.0; not carried over (1x)"
+    ]
+    back = write_leistung(read_leistung(out.data).leistung, "2.3.1")
+    assert b"<xzufi:leistungImKontextID>LK<" in back.data and b"<xzufi:prozessID>P<" in back.data
 
 
 # -- generated Leistungen (property-based) -------------------------------------------

@@ -60,6 +60,102 @@ _OTHER_NS = {s.ns for s in SPECS.values()}
 #: Kept elements of the other version that are carried over on conversion: texts
 #: holding only markup (``<br>``), kept verbatim by the reader, same in both profiles.
 _CARRIED_EXTRAS = {"inhalt", "beschreibung"}
+#: Kept Leistung children of the other version that the target profile declares
+#: too (type Offen there, or the same type): carried over under the target's name.
+#: relevantFuerStaatsangehoerigkeit is not: 2.2.0 repeats codes, 2.3.1 has one group.
+_SHARED_TOP = (
+    "modulDokument",
+    "modulAuskunftshinweis",
+    "herausgeber",
+    "relevantFuerWirtschaftszweig",
+    "relevantFuerRechtsform",
+)
+_CARRIED_TOP = {
+    V220: {n: n for n in _SHARED_TOP}
+    | {"leistungImKontextID": "idLeistungImKontext", "prozessID": "idProzess"},
+    V231: {n: n for n in _SHARED_TOP}
+    | {"idLeistungImKontext": "leistungImKontextID", "idProzess": "prozessID"},
+}
+_SINGLE_220 = {"modulDokument", "modulAuskunftshinweis", "herausgeber"}
+#: A Leistung's children in each profile's order (where kept elements of the other
+#: version go).
+LEISTUNG_ORDER = {
+    V220: (
+        "id",
+        "idSekundaer",
+        "struktur",
+        "referenzLeiKa",
+        "modulText",
+        "modulTextIndividuell",
+        "modulFrist",
+        "modulKosten",
+        "modulBearbeitungsdauer",
+        "modulBegriffImKontext",
+        "modulFachlicheFreigabe",
+        "modulAuskunftshinweis",
+        "modulDokument",
+        "modulUrsprungsportal",
+        "typisierung",
+        "vertrauensniveau",
+        "leistungsadressat",
+        "kennzeichenSchriftformerfordernis",
+        "kategorie",
+        "klassifizierung",
+        "informationsbereichSDG",
+        "idLeistungImKontext",
+        "idProzess",
+        "herausgeber",
+        "gueltigkeitGebietID",
+        "kennzeichenEA",
+        "relevantFuerWirtschaftszweig",
+        "relevantFuerRechtsform",
+        "relevantFuerStaatsangehoerigkeit",
+        "versionsinformation",
+        "sprachversion",
+        "gueltigkeit",
+    ),
+    V231: (
+        "id",
+        "idSekundaer",
+        "struktur",
+        "statusKatalog",
+        "statusBibliothek",
+        "detailstufe",
+        "referenzLeistungsschluessel",
+        "leistungsadressat",
+        "bezugsortTyp",
+        "modulText",
+        "modulTextIndividuell",
+        "modulFrist",
+        "modulBearbeitungsdauer",
+        "modulKosten",
+        "modulDokument",
+        "modulBegriffImKontext",
+        "modulFachlicheFreigabe",
+        "modulAuskunftshinweis",
+        "modulUrsprungsportal",
+        "typisierung",
+        "vertrauensniveau",
+        "kennzeichenFormularSchriftformerfordernis",
+        "kennzeichenFormularPersoenlich",
+        "kennzeichenFormularFormlos",
+        "kategorie",
+        "klassifizierung",
+        "informationsbereicheSDG",
+        "leistungImKontextID",
+        "prozessID",
+        "herausgeber",
+        "gueltigkeitGebietID",
+        "durchfuehrbarEinheitlicheStelle",
+        "relevantFuerWirtschaftszweig",
+        "relevantFuerRechtsform",
+        "relevantFuerStaatsangehoerigkeit",
+        "versionsinformationen",
+        "versionsinformation",
+        "sprachversion",
+        "gueltigkeit",
+    ),
+}
 #: Verrichtung shapes each version writes as they were read (``ActionForm``).
 _ACTION_FORMS = {V220: ("code", "wrapped"), V231: ("leika",)}
 _M = TypeVar("_M", bound=ModuleBase)
@@ -89,6 +185,7 @@ class _Writer:
         self.lost: Counter[str] = Counter()
         self.converted: Counter[str] = Counter()
         self.merged: Counter[str] = Counter()
+        self.carried: Counter[str] = Counter()
 
     # -- findings ---------------------------------------------------------
 
@@ -215,19 +312,35 @@ class _Writer:
 
     # -- extras -----------------------------------------------------------
 
-    def kept(self, extra: Extra) -> etree._Element | None:
-        """A kept element to write back; ``None`` (counted as lost) when it is of the
-        other XZuFi version and not one that both profiles declare alike."""
+    def kept(self, extra: Extra, *, top: bool = False) -> tuple[etree._Element | None, bool]:
+        """A kept element to write back, and whether it came from the other version
+        and is placed by the target profile's order (``top``: a Leistung's own
+        child, see :data:`_CARRIED_TOP`). ``None`` (counted as lost) for one of the
+        other XZuFi version that the target profile does not declare alike."""
         el = xmlsafe.parse_bytes(extra.xml, file="<kept element>").getroot()
         qn = etree.QName(el)
-        if qn.namespace in _OTHER_NS and qn.namespace != self.ns:
-            if qn.localname not in _CARRIED_EXTRAS:
-                self.lost[f"kept element <{qn.localname}> of another XZuFi version"] += 1
-                return None
-            el = _renamespaced(el, self.ns)
-        return el
+        if qn.namespace not in _OTHER_NS or qn.namespace == self.ns:
+            return el, False
+        if qn.localname in _CARRIED_EXTRAS:
+            return _renamespaced(el, self.ns), False
+        name = _CARRIED_TOP[self.spec.version].get(qn.localname) if top else None
+        if name is None or not self.room_for(name):
+            self.lost[f"kept element <{qn.localname}> of another XZuFi version"] += 1
+            return None, False
+        el = _renamespaced(el, self.ns)
+        el.tag = f"{{{self.ns}}}{name}"
+        renamed = f" as <{name}>" if name != qn.localname else ""
+        self.converted[f"kept element <{qn.localname}>{renamed}"] += 1
+        return el, True
 
-    def place_extras(self, owner: etree._Element, extras: Sequence[Extra]) -> None:
+    def room_for(self, name: str) -> bool:
+        """2.2.0 holds one modulAuskunftshinweis, modulDokument, herausgeber."""
+        self.carried[name] += 1
+        return self.carried[name] == 1 or self.spec.multi_modules or name not in _SINGLE_220
+
+    def place_extras(
+        self, owner: etree._Element, extras: Sequence[Extra], *, top: bool = False
+    ) -> None:
         """Put kept elements back after the element they followed.
 
         Each one goes after the last element named as the one it followed (or
@@ -244,15 +357,22 @@ class _Writer:
             last[etree.QName(child).localname] = i
             each.setdefault(etree.QName(child).localname, []).append(i)
         after: dict[int, list[etree._Element]] = {}  # kid index (-1: first) -> placed there
+        order = LEISTUNG_ORDER[self.spec.version]
+        carried: set[etree._Element] = set()
         for extra in extras:
-            el = self.kept(extra)
+            el, by_order = self.kept(extra, top=top)
             if el is None:
                 continue
             name = etree.QName(el).localname
-            anchor = _anchor(extra, each, last, len(kids))
+            if by_order:  # from the other version: after what precedes it in this one
+                anchor = _order_anchor(kids, order, name)
+                carried.add(el)
+            else:
+                anchor = _anchor(extra, each, last, len(kids))
             after.setdefault(anchor, []).append(el)
             last[name] = max(last.get(name, -1), anchor)
         for anchor, placed in after.items():
+            _order_carried(placed, carried, order)
             if anchor >= 0:
                 prev = kids[anchor]
                 for el in placed:
@@ -554,7 +674,7 @@ class _Writer:
         for lv in item.language_versions:
             self.language_version(el, lv)
         self.validity(el, item.validity)
-        self.place_extras(el, item.extras)
+        self.place_extras(el, item.extras, top=True)
         return el
 
     def category(self, parent: etree._Element, cat: Category) -> None:
@@ -628,6 +748,30 @@ class _Writer:
             self.opt(el, "kennzeichenEA", item.single_point_of_contact)
             if item.single_point_codes:
                 self.lost["durchfuehrbarEinheitlicheStelle"] += len(item.single_point_codes)
+
+
+def _order_carried(
+    placed: list[etree._Element], carried: set[etree._Element], order: tuple[str, ...]
+) -> None:
+    """Elements carried over from the other version that share a place go in the
+    target profile's order; the others keep theirs."""
+    slots = [i for i, e in enumerate(placed) if e in carried]
+    if len(slots) > 1:
+        moved = sorted((placed[i] for i in slots), key=lambda e: _rank(order, e))
+        for i, e in zip(slots, moved, strict=True):
+            placed[i] = e
+
+
+def _order_anchor(kids: list[etree._Element], order: tuple[str, ...], name: str) -> int:
+    """Index of the last child that comes before ``name`` in ``order`` (-1: none)."""
+    rank = order.index(name)
+    return max((i for i, k in enumerate(kids) if _rank(order, k) <= rank), default=-1)
+
+
+def _rank(order: tuple[str, ...], el: etree._Element) -> int:
+    """Position of ``el``'s name in a Leistung's child order (unknown: at the end)."""
+    name = etree.QName(el).localname
+    return order.index(name) if name in order else len(order)
 
 
 def _anchor(extra: Extra, each: dict[str, list[int]], last: dict[str, int], n: int) -> int:
