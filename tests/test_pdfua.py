@@ -267,3 +267,26 @@ def test_filling_keeps_the_structure() -> None:
         )
         meta = doc.Root.Metadata.read_bytes()
         assert b"<pdfuaid:part>1</pdfuaid:part>" in meta
+
+
+def test_flatten_keeps_a_dr_font_that_an_appearance_needs() -> None:
+    """Foreign forms often draw with /DR's Helvetica from an appearance without
+    resources: that font must survive flattening (only unused ones are dropped)."""
+    from xzufi_toolkit.form.flatten import flatten_pdf
+
+    def edit(pdf: Any) -> None:
+        annot = pdf.pages[0].obj.Annots[0]
+        stream = pdf.make_stream(b"BT /Helv 10 Tf 2 4 Td (Muster) Tj ET")
+        stream.BBox = annot.AP.N.BBox
+        annot.AP = pikepdf.Dictionary(N=stream)
+
+    flat = flatten_pdf(_edited(edit))
+    with pikepdf.open(io.BytesIO(flat)) as doc:
+        fonts: list[str] = []
+        for xobj in doc.pages[0].Resources.XObject.values():
+            resources: Any = xobj.get("/Resources")
+            if resources is not None and "/Font" in resources:
+                fonts.extend(str(f.get("/BaseFont")) for f in resources.Font.values())
+    assert "/Helvetica" in fonts  # kept: the foreign appearance needs it
+    plain = flatten_pdf(FORM.read_bytes())
+    assert not [p for p in check_tagged(plain) if "not embedded" in p]  # ours: dropped

@@ -64,7 +64,9 @@ _BOX = {True: "\u2612 ", False: "\u2610 "}  # ☒ ☐
 
 
 def _drop_unembedded_dr_fonts(pdf: Any) -> None:
-    """qpdf copies /AcroForm /DR into each flattened appearance: keep only embedded fonts."""
+    """qpdf copies /AcroForm /DR into each flattened appearance: drop the fonts there
+    that are not embedded and that no appearance takes from /DR (one without its own
+    /Font entry for the name), so the flat page names no unembedded font."""
     from xzufi_toolkit.form.tagging import font_embedded
 
     acro = pdf.Root.get("/AcroForm")
@@ -72,9 +74,33 @@ def _drop_unembedded_dr_fonts(pdf: Any) -> None:
     fonts = dr.get("/Font") if dr is not None else None
     if fonts is None:
         return
+    needed = _fonts_taken_from_dr(pdf)
     for name in list(fonts.keys()):
-        if not font_embedded(fonts[name]):
+        if name not in needed and not font_embedded(fonts[name]):
             del fonts[name]
+
+
+def _fonts_taken_from_dr(pdf: Any) -> set[str]:
+    import pikepdf
+
+    needed: set[str] = set()
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            ap = annot.get("/AP")
+            normal = ap.get("/N") if ap is not None else None
+            if normal is None:
+                continue
+            streams = [normal] if isinstance(normal, pikepdf.Stream) else list(normal.values())
+            for stream in streams:
+                if not isinstance(stream, pikepdf.Stream):
+                    continue
+                resources: Any = stream.get("/Resources")
+                own: Any = resources.get("/Font", {}) if resources is not None else {}
+                instructions: Any = pikepdf.parse_content_stream(stream)
+                for operands, op in instructions:
+                    if str(op) == "Tf" and operands and str(operands[0]) not in own:
+                        needed.add(str(operands[0]))
+    return needed
 
 
 def _prepare_widgets(pdf: Any) -> dict[tuple[int, int], tuple[Any, Any]]:
