@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from lxml import etree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from xzufi_toolkit import errors
 from xzufi_toolkit.io import xmlsafe
@@ -152,7 +152,10 @@ def test_empty_message_has_a_frame_and_no_entries() -> None:
         (b"<t:schreibe/>", "XZ-BULK-007"),
         (b"<t:schreibe><t:leistung/></t:schreibe>", "XZ-BULK-004"),
         (b'<t:loesche><t:id schemeAgencyID="A">x</t:id></t:loesche>', "XZ-BULK-005"),
-        (b'<t:loesche klasse="Gebiet"><t:id schemeAgencyID="A">x</t:id></t:loesche>', "XZ-BULK-006"),
+        (
+            b'<t:loesche klasse="Gebiet"><t:id schemeAgencyID="A">x</t:id></t:loesche>',
+            "XZ-BULK-006",
+        ),
         (
             b"<t:schreibe><t:zustaendigkeitTransferObjekt><t:zustaendigkeit>"
             b'<t:id schemeAgencyID="A">z</t:id></t:zustaendigkeit>'
