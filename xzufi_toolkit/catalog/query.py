@@ -10,12 +10,12 @@ zero-padded to 12 digits (``065310000000`` for the Kreis ``06531``) match too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from lxml import etree
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import ColumnElement, Label, Row, Table, and_, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from xzufi_toolkit.catalog import tables
@@ -134,33 +134,33 @@ class Answer:
         return out
 
 
-def _office(row: Row[Any]) -> Office:
-    return Office(
-        agency=row.agency,
-        id=row.id,
-        name=row.name,
-        strasse=row.strasse,
-        hausnummer=row.hausnummer,
-        postleitzahl=row.postleitzahl,
-        ort=row.ort,
-        ars=row.ars,
-        xml=row.xml,
+def _labelled(t: Table, prefix: str) -> list[Label[Any]]:
+    return [c.label(prefix + c.name) for c in t.columns]
+
+
+def _parent(t: Table) -> ColumnElement[bool]:
+    """``t`` is the object a Zuständigkeit's ``uebergeordnetesObjektID`` names."""
+    zt = tables.zustaendigkeit
+    return and_(
+        t.c.id == zt.c.parent_id,
+        or_(
+            zt.c.parent_agency.is_(None), zt.c.parent_agency == "", t.c.agency == zt.c.parent_agency
+        ),
     )
 
 
-def _by_key(rows: Iterable[Row[Any]]) -> dict[str, list[Row[Any]]]:
-    out: dict[str, list[Row[Any]]] = {}
-    for row in rows:
-        out.setdefault(row.id, []).append(row)
-    return out
-
-
-def _pick(rows: list[Row[Any]] | None, agency: str | None) -> Row[Any] | None:
-    """The parent row: same ``schemeAgencyID`` when the reference names one."""
-    for row in rows or ():
-        if not agency or row.agency == agency:
-            return row
-    return None
+def _office(row: Row[Any]) -> Office:
+    return Office(
+        agency=row.oe_agency,
+        id=row.oe_id,
+        name=row.oe_name,
+        strasse=row.oe_strasse,
+        hausnummer=row.oe_hausnummer,
+        postleitzahl=row.oe_postleitzahl,
+        ort=row.oe_ort,
+        ars=row.oe_ars,
+        xml=row.oe_xml,
+    )
 
 
 def responsible(store: CatalogStore, key_or_id: str, region: str) -> Answer:
@@ -178,18 +178,23 @@ def responsible(store: CatalogStore, key_or_id: str, region: str) -> Answer:
             ).all()
             refs = [LeistungRef(r.agency, r.id, r.leika_key, r.name) for r in found]
             ids = sorted({key_or_id, *(r.id for r in refs)})
-            zs = conn.execute(
-                select(zt).where(zt.c.leistung_id.in_(ids), zt.c.gebiet_id.in_(list(candidates)))
+            # one round trip: each Zuständigkeit with the office or Onlinedienst
+            # it names (same schemeAgencyID when the reference gives one)
+            rows = conn.execute(
+                select(zt, *_labelled(oe, "oe_"), *_labelled(od, "od_"))
+                .select_from(zt.outerjoin(oe, _parent(oe)).outerjoin(od, _parent(od)))
+                .where(zt.c.leistung_id.in_(ids), zt.c.gebiet_id.in_(list(candidates)))
+                .order_by(zt.c.agency, zt.c.id, oe.c.agency, od.c.agency)
             ).all()
-            parents = sorted({z.parent_id for z in zs if z.parent_id})
-            offices = _by_key(conn.execute(select(oe).where(oe.c.id.in_(parents))).all())
-            services = _by_key(conn.execute(select(od).where(od.c.id.in_(parents))).all())
     except SQLAlchemyError as exc:
         raise store_error(exc, store.url, "cannot query the catalog store") from None
     out: list[Responsibility] = []
-    for z in zs:
-        office = _pick(offices.get(z.parent_id), z.parent_agency)
-        service = None if office else _pick(services.get(z.parent_id), z.parent_agency)
+    seen: set[tuple[str, str]] = set()
+    for z in rows:
+        if (z.agency, z.id) in seen:  # a parent id under several agencies: the first
+            continue
+        seen.add((z.agency, z.id))
+        office = _office(z) if z.oe_id is not None else None
         out.append(
             Responsibility(
                 zustaendigkeit_id=z.id,
@@ -200,11 +205,11 @@ def responsible(store: CatalogStore, key_or_id: str, region: str) -> Answer:
                 rolle_code=z.rolle_code,
                 rolle_name=z.rolle_name,
                 parent_id=z.parent_id,
-                office=_office(office) if office is not None else None,
+                office=office,
                 online_service=OnlineService(
-                    service.agency, service.id, service.name, service.link, service.vertrauensniveau
+                    z.od_agency, z.od_id, z.od_name, z.od_link, z.od_vertrauensniveau
                 )
-                if service is not None
+                if office is None and z.od_id is not None
                 else None,
             )
         )
