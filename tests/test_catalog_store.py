@@ -353,3 +353,19 @@ def test_disk_full_mid_transaction_rolls_back(tmp_path: Any) -> None:
     with open_store(path) as again:
         assert dump(again, counters=True) == before
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_parent_is_matched_by_id_and_its_scheme_agency(store: CatalogStore) -> None:
+    """Two offices share an id under two editorial offices; the Zuständigkeit's
+    uebergeordnetesObjektID names one by its schemeAgencyID."""
+    text = PAGE1.read_text(encoding="utf-8")
+    twin = text.replace(
+        '<xzufi:id schemeAgencyID="HE" schemeID="oe">oe-kreis</xzufi:id>',
+        '<xzufi:id schemeAgencyID="BY" schemeID="oe">oe-kreis</xzufi:id>',
+    ).replace("Ausländerbehörde Musterkreis", "Zwilling in Bayern")
+    apply_message(store, text.encode("utf-8"))
+    apply_message(store, twin.encode("utf-8"))
+    a = responsible(store, KEY, "065310002002")
+    kreis = [r for r in a.responsibilities if r.zustaendigkeit_id == "zst-kreis"]
+    assert len(kreis) == 1 and kreis[0].office is not None
+    assert (kreis[0].office.agency, kreis[0].office.name) == ("HE", "Ausländerbehörde Musterkreis")
