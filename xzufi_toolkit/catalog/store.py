@@ -51,7 +51,11 @@ def _normalise(db: str) -> str:
 def redact_url(db: str) -> str:
     """``db`` as it may be shown: the password replaced by ``***``."""
     try:
-        return make_url(_normalise(db)).render_as_string(hide_password=True)
+        shown = make_url(_normalise(db)).render_as_string(hide_password=True)
+        if "://" in db and not db.startswith("postgresql+"):
+            # as the user wrote it: postgresql://, not the driver we chose
+            shown = db.split("://", 1)[0] + "://" + shown.split("://", 1)[1]
+        return shown
     except ArgumentError:
         # not a URL we can parse: show only what stands before any credentials
         scheme, _, rest = db.partition("://")

@@ -31,7 +31,7 @@ from xzufi_toolkit.catalog.errors import PageError, SyncError
 from xzufi_toolkit.catalog.store import CatalogStore, store_error
 from xzufi_toolkit.errors import InputError, UsageError
 
-__all__ = ["DEFAULT_MAX_PAGE_BYTES", "SyncResult", "sync"]
+__all__ = ["DEFAULT_MAX_PAGE_BYTES", "SyncResult", "source_key", "sync"]
 
 DEFAULT_MAX_PAGE_BYTES = 512 * 1024 * 1024
 #: Called after each applied page with (pages so far, objects so far).
@@ -214,7 +214,7 @@ def _save_position(
         conn.execute(insert(t).values(source=source, pages=1, **values))
 
 
-def _source_key(source: str) -> tuple[str, bool]:
+def source_key(source: str) -> tuple[str, bool]:
     """The position key of ``source`` and whether it is a local folder."""
     if source.startswith(("http://", "https://")):
         from xzufi_toolkit.catalog.store import redact_url
@@ -289,7 +289,7 @@ def sync(
     refused, a bad page: the store keeps every page before it and the
     position points at the failed page) or ``ApplyStopped``.
     """
-    key, local = _source_key(source)
+    key, local = source_key(source)
     fetch: _Http | _Local
     if local:
         fetch = _Local(_file_path(key), max_page_bytes)

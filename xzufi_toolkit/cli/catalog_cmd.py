@@ -240,6 +240,9 @@ def run_sync(args: argparse.Namespace) -> int:
 
     if args.retries < 0 or args.timeout <= 0 or args.backoff < 0:
         raise UsageError("--retries and --backoff must be ≥ 0, --timeout > 0")
+    from xzufi_toolkit.catalog.sync import source_key
+
+    source_key(args.source)  # a bad source fails before a store is created
     token = _token(args)
     interactive = _interactive(args)
 
