@@ -107,3 +107,33 @@ def test_missing_input_is_exit_1_everywhere(
     assert main([a.format(d=tmp_path) for a in argv]) == 1
     out, err = capsys.readouterr()
     assert "Traceback" not in err and ("nope" in out + err or "empty" in err)
+
+
+def test_text_findings_sorted_by_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "invalid"
+    files = sorted(str(p) for p in fixtures.glob("XZ-CODE-00*.xml"))[:3]
+    assert main(["validate", *files]) == 1
+    lines = capsys.readouterr().out.splitlines()[:-1]
+    where = [(files.index(line.split(":")[0]), int(line.split(":")[1])) for line in lines]
+    assert where == sorted(where) and len({w[0] for w in where}) == len(files)
+
+
+def test_transfer_summary_counts_objects(capsys: pytest.CaptureFixture[str]) -> None:
+    from xzufi_toolkit.io.resources import fixture_file
+
+    transfer = str(fixture_file("leistung", "transfer-2.3.1.xml"))
+    main(["validate", transfer])
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.startswith("1 document(s) checked, with 3 object(s) in transfer messages: ")
+
+
+def test_import_judges_the_import_and_then_the_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = Path(__file__).resolve().parent.parent / "fixtures" / "portal" / "seed.pdf"
+    out = tmp_path / "leistung.xml"
+    assert main(["import-portal", str(export), "-o", str(out)]) == 0  # the import's verdict
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2].startswith("import: 0 error(s)") and err[-2].endswith("– ok")
+    assert err[-1].startswith("the written Leistung, checked as xzufi validate does: ")
+    assert err[-1].endswith(f"– invalid (xzufi validate {out})")

@@ -328,7 +328,12 @@ def test_cli_usage_and_config_errors(capsys: pytest.CaptureFixture[str], tmp_pat
     rc, _, _ = _run(capsys, "--jobs", "0", str(VALID), str(VALID_231))
     assert rc == 0
     rc, out, _ = _run(capsys, "--list-rules")
-    assert rc == 0 and len(out.splitlines()) == len(RULES)
+    codes = [line for line in out.splitlines() if not line.startswith("#")]
+    assert rc == 0 and len(codes) == len(RULES)
+    # rules (checks of one Leistung) and runner codes are listed apart, each under a heading
+    heads = [line for line in out.splitlines() if line.startswith("#")]
+    assert len(heads) == 2 and "rules" in heads[0] and "runner codes" in heads[1]
+    assert out.index("XZ-KEY-001") < out.index(heads[1]) < out.index("XZ-IO-001")
 
 
 def test_cli_schema_dir_and_verbose(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -127,6 +127,9 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     documents: int = 0
+    objects: int = 0  # entries of the transfer messages among the documents
+    # what the verdict is about, when it is not the documents' validity ("import")
+    judged: str = ""
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

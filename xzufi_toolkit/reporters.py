@@ -38,6 +38,7 @@ __all__ = [
     "cap_findings",
     "capped_lines",
     "render",
+    "sort_findings",
     "summary",
 ]
 
@@ -71,19 +72,40 @@ class RuleMeta:
 Renderer = Callable[[Report, str, Mapping[str, RuleMeta], bool], str]
 
 
+# Report.judged -> (English, German) subject of the summary line
+_JUDGED = {"import": ("import", "Import")}
+
+
 def summary(report: Report, lang: str) -> str:
+    """One line: what was judged (documents, and the objects of transfer messages),
+    the counts and the verdict."""
     c = report.counts
+    if report.judged:  # e.g. an import: its own verdict, not the document's validity
+        en, de = _JUDGED.get(report.judged, (report.judged, report.judged))
+        if lang.startswith("de"):
+            verdict = "in Ordnung" if report.valid else "fehlgeschlagen"
+            return (
+                f"{de}: {c['error']} Fehler, {c['warning']} Warnung(en), "
+                f"{c['info']} Hinweis(e) – {verdict}"
+            )
+        verdict = "ok" if report.valid else "failed"
+        return (
+            f"{en}: {c['error']} error(s), {c['warning']} warning(s), {c['info']} info – {verdict}"
+        )
     if lang.startswith("de"):
         verdict = "gültig" if report.valid else "ungültig"
+        what = f"{report.documents} Dokument(e) geprüft"
+        if report.objects:
+            what += f", mit {report.objects} Objekt(en) in Transfernachrichten"
         return (
-            f"{report.documents} Dokument(e) geprüft: {c['error']} Fehler, "
+            f"{what}: {c['error']} Fehler, "
             f"{c['warning']} Warnung(en), {c['info']} Hinweis(e) – {verdict}"
         )
     verdict = "valid" if report.valid else "invalid"
-    return (
-        f"{report.documents} document(s) checked: {c['error']} error(s), "
-        f"{c['warning']} warning(s), {c['info']} info – {verdict}"
-    )
+    what = f"{report.documents} document(s) checked"
+    if report.objects:
+        what += f", with {report.objects} object(s) in transfer messages"
+    return f"{what}: {c['error']} error(s), {c['warning']} warning(s), {c['info']} info – {verdict}"
 
 
 def _where(f: Finding) -> str:
@@ -154,6 +176,7 @@ def _json(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: boo
         "tool": {"name": TOOL_NAME, "version": __version__},
         "valid": report.valid,
         "documents": report.documents,
+        "objects": report.objects,
         "counts": report.counts,
         "findings": [_finding_dict(f, lang) for f in report.findings],
         "rules": {
@@ -459,7 +482,12 @@ class _Shown(Report):
     __slots__ = ("_all",)
 
     def __init__(self, findings: list[Finding], every: Report) -> None:
-        super().__init__(findings=findings, documents=every.documents)
+        super().__init__(
+            findings=findings,
+            documents=every.documents,
+            objects=every.objects,
+            judged=every.judged,
+        )
         self._all = every
 
     @property
@@ -503,6 +531,27 @@ def capped_lines(lines: Iterable[str], limit: int = MAX_FINDINGS_PER_DOCUMENT) -
             more += 1
     if more:
         yield f"\u2026 and {more} more line(s) not shown (at most {limit} are listed)"
+
+
+def sort_findings(report: Report) -> Report:
+    """The findings by file (in the order the files were given) and line.
+
+    Stable: findings of one line keep their order, and findings without a line
+    (the file as a whole) come first in their file. Rules run one after the
+    other, so unsorted a file's findings jumped back and forth in the file.
+    """
+    order: dict[str | None, int] = {}
+    for f in report.findings:
+        order.setdefault(f.location.file, len(order))
+
+    def key(f: Finding) -> tuple[int, int]:
+        line = f.location.line
+        return order[f.location.file], -1 if line is None else line
+
+    ranked = sorted(report.findings, key=key)
+    if all(a is b for a, b in zip(ranked, report.findings, strict=True)):
+        return report
+    return _Shown(ranked, report)
 
 
 def cap_findings(report: Report, limit: int = MAX_FINDINGS_PER_DOCUMENT) -> Report:
@@ -556,6 +605,8 @@ def render(
         raise UsageError(
             f"unknown report format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}"
         ) from None
+    if fmt == "text":  # for people; machine formats keep the order the checks ran in
+        report = sort_findings(report)
     report = _unicode_safe(cap_findings(report, limit))
     if rules is None:
         meta: Mapping[str, RuleMeta] = {}

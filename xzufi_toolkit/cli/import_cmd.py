@@ -4,6 +4,9 @@ Parses arguments, calls :func:`xzufi_toolkit.portal_import.import_portal`,
 writes the XML atomically and reports the ``IMP-…`` findings on standard error
 (or to ``--report FILE``). Exit 0: written, nothing at or above ``--fail-on``;
 1: not an export, key or name missing, or findings at ``--fail-on``; 2: usage.
+The summary judges the import; a second line says what ``xzufi validate``
+finds in the written document (an import can be complete and its document
+still invalid), without changing the exit code.
 """
 
 from __future__ import annotations
@@ -12,7 +15,13 @@ import argparse
 import sys
 
 from xzufi_toolkit.cli.common import read_input, write_output
-from xzufi_toolkit.cli.report_options import add_report_options, check_report_file, emit_report
+from xzufi_toolkit.cli.report_options import (
+    add_report_options,
+    check_report_file,
+    emit_report,
+    resolve_format,
+    resolve_lang,
+)
 
 __all__ = ["register"]
 
@@ -55,5 +64,37 @@ def run(args: argparse.Namespace) -> int:
     if result.xml is not None:
         write_output(args.output, result.xml, args.file)
     # the XML may go to stdout: the report goes to --report or standard error
+    result.report.judged = "import"  # its verdict is the import's, not the document's
     code = emit_report(result.report, args, rules=RULES, inputs=[args.file], stream=sys.stderr)
+    # a second line, where it cannot corrupt a machine report on standard error
+    text_on_stderr = resolve_format(args) == "text" or (args.report and args.report != "-")
+    if result.xml is not None and not args.quiet and text_on_stderr:
+        _judge_output(result.xml, args)
     return 1 if result.xml is None else code
+
+
+def _judge_output(xml: bytes, args: argparse.Namespace) -> None:
+    """One line on what ``xzufi validate`` says of the written document.
+
+    An import can place every value and still write a Leistung that is invalid
+    (an export has no German texts, for instance): the two verdicts are apart.
+    """
+    from xzufi_toolkit.validate.api import validate_bytes
+
+    report = validate_bytes(xml, name=args.output)
+    c, de = report.counts, resolve_lang(args).startswith("de")
+    if de:
+        verdict = "gültig" if report.valid else "ungültig"
+        line = (
+            f"die geschriebene Leistung, geprüft wie von xzufi validate: {c['error']} Fehler, "
+            f"{c['warning']} Warnung(en), {c['info']} Hinweis(e) – {verdict}"
+        )
+    else:
+        verdict = "valid" if report.valid else "invalid"
+        line = (
+            f"the written Leistung, checked as xzufi validate does: {c['error']} error(s), "
+            f"{c['warning']} warning(s), {c['info']} info – {verdict}"
+        )
+    if c["error"] or c["warning"] or c["info"]:
+        line += f" (xzufi validate {args.output})" if args.output != "-" else ""
+    sys.stderr.write(line + "\n")

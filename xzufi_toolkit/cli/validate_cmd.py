@@ -122,9 +122,18 @@ def _list_rules() -> int:
     from xzufi_toolkit.validate import rules  # noqa: F401  # importing fills the registry
     from xzufi_toolkit.validate.registry import RULES
 
-    for code in sorted(RULES):
-        r = RULES[code]
-        sys.stdout.write(f"{code}\t{r.severity.value}\t{r.title_en}\n")
+    # Rules judge one Leistung each; runner codes are what the runner itself
+    # reports (input, schema, across the entries of a transfer message).
+    checks = [code for code in sorted(RULES) if RULES[code].fn is not None]
+    runner = [code for code in sorted(RULES) if RULES[code].fn is None]
+    for title, codes in (
+        (f"# {len(checks)} rules: checks of each Leistung", checks),
+        (f"# {len(runner)} runner codes: input, XSD and transfer-message findings", runner),
+    ):
+        sys.stdout.write(title + "\n")
+        for code in codes:
+            r = RULES[code]
+            sys.stdout.write(f"{code}\t{r.severity.value}\t{r.title_en}\n")
     return 0
 
 
@@ -202,4 +211,5 @@ def run(args: argparse.Namespace) -> int:
     bulk = validate_paths(files, options=options, jobs=jobs, progress=_Progress(interactive))
     report.extend(bulk.findings)
     report.documents += bulk.documents
+    report.objects += bulk.objects
     return emit_report(report, args, rules=rule_meta(), inputs=files)

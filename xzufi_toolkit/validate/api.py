@@ -314,10 +314,31 @@ def iter_findings(
 ) -> Iterator[Finding]:
     """Findings of one file path or byte string, with config applied; ``jobs > 1``
     splits a transfer message on disk across processes (same findings, same order)."""
+    yield from _checked(source, name, options, jobs)[1]
+
+
+def _checked(
+    source: str | Path | bytes, name: str | None, options: Options | None, jobs: int = 1
+) -> tuple[_Runner, Iterable[Finding]]:
+    """The runner (it counts a transfer message's entries) and the findings it yields."""
     opts = options or Options()
     display = name or ("<bytes>" if isinstance(source, bytes) else str(source))
     runner = _Runner(display, opts, jobs)
-    yield from opts.config.apply(_guard(display, _findings(source, display, runner)))
+    return runner, opts.config.apply(_guard(display, _findings(source, display, runner)))
+
+
+def _report_of(
+    report: Report,
+    source: str | Path | bytes,
+    name: str | None = None,
+    options: Options | None = None,
+    jobs: int = 1,
+) -> Report:
+    """``report`` with the findings and the transfer objects of one more source."""
+    runner, found = _checked(source, name, options, jobs)
+    report.extend(found)
+    report.objects += runner.entries
+    return report
 
 
 def _read_head(path: str | Path) -> tuple[bool, bytes]:
@@ -365,15 +386,11 @@ def validate_file(
     path: str | Path, *, options: Options | None = None, name: str | None = None
 ) -> Report:
     """Report of one file (a Leistung or a transfer message)."""
-    report = Report(documents=1)
-    report.extend(iter_findings(path, name=name, options=options))
-    return report
+    return _report_of(Report(documents=1), path, name, options)
 
 
 def validate_bytes(data: bytes, *, name: str = "<stdin>", options: Options | None = None) -> Report:
-    report = Report(documents=1)
-    report.extend(iter_findings(data, name=name, options=options))
-    return report
+    return _report_of(Report(documents=1), data, name, options)
 
 
 def validate_tree(tree: etree._ElementTree, *, name: str, options: Options | None = None) -> Report:
@@ -405,9 +422,10 @@ def check(path: str | Path, *, options: Options | None = None) -> Report:
     return report
 
 
-def _validate_one(args: tuple[str, Options]) -> list[Finding]:
+def _validate_one(args: tuple[str, Options]) -> tuple[list[Finding], int]:
     path, options = args
-    return list(iter_findings(path, options=options))
+    runner, found = _checked(path, None, options)
+    return list(found), runner.entries
 
 
 def validate_paths(
@@ -420,9 +438,9 @@ def validate_paths(
     """Report over many files; ``jobs > 1`` validates files in worker processes."""
     opts = options or Options()
     report = Report(documents=len(paths))
-    results: Iterable[list[Finding]]
+    results: Iterable[tuple[list[Finding], int]]
     if jobs > 1 and len(paths) == 1:  # one file: a transfer message is split across processes
-        report.extend(iter_findings(paths[0], options=opts, jobs=jobs))
+        _report_of(report, paths[0], options=opts, jobs=jobs)
         if progress:
             progress(1, 1)
         return report
@@ -432,13 +450,14 @@ def validate_paths(
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
             results = pool.map(_validate_one, [(p, opts) for p in paths], chunksize=chunk)
-            for i, found in enumerate(results, 1):
+            for i, (found, objects) in enumerate(results, 1):
                 report.extend(found)
+                report.objects += objects
                 if progress:
                     progress(i, len(paths))
         return report
     for i, p in enumerate(paths, 1):
-        report.extend(iter_findings(p, options=opts))
+        _report_of(report, p, options=opts)
         if progress:
             progress(i, len(paths))
     return report
