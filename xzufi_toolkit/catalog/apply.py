@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from lxml import etree
-from sqlalchemy import Connection, Insert, Table, bindparam, delete, insert, update
+from sqlalchemy import Connection, Insert, Table, bindparam, delete
 from sqlalchemy.exc import SQLAlchemyError
 
 from xzufi_toolkit.catalog import tables
@@ -255,13 +255,21 @@ def _apply_entry(batch: _Batch, entry: TransferEntry, version: str, file: str) -
 
 
 def _bump(conn: Connection, counts: dict[str, int]) -> None:
-    for name, n in counts.items():
-        if not n:
-            continue
-        t = tables.counter
-        done = conn.execute(update(t).where(t.c.name == name).values(value=t.c.value + n)).rowcount
-        if not done:
-            conn.execute(insert(t).values(name=name, value=n))
+    """Add ``counts`` to the counters in one upsert (safe with concurrent writers)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    t = tables.counter
+    rows = [{"name": k, "value": n} for k, n in counts.items() if n]
+    if not rows:
+        return
+    pg = conn.dialect.name == "postgresql"
+    stmt: postgresql.Insert | sqlite.Insert = postgresql.insert(t) if pg else sqlite.insert(t)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[t.c.name], set_={"value": t.c.value + stmt.excluded.value}
+        ),
+        rows,
+    )
 
 
 @contextmanager
