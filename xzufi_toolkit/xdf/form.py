@@ -30,6 +30,7 @@ import contextlib
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -150,9 +151,8 @@ def _num(v: float) -> str:
 class _Layout:
     """Places headings and rows of fields top to bottom; ``measure`` only counts height."""
 
-    def __init__(self, font: FormFont, given: GivenLists, *, measure: bool = False) -> None:
+    def __init__(self, font: FormFont, *, measure: bool = False) -> None:
         self.font = font
-        self.given = given
         self.measure = measure
         self.pages: list[_Page] = [_Page()]
         self.y = TOP
@@ -160,6 +160,7 @@ class _Layout:
         self.slots: list[FormSlot] = []
         self.tagger = Tagger(self._sink)
         self.row: list[_Item] = []
+        self.radio_parents: list[DictionaryObject] = []  # fields of the radio widgets
 
     def _sink(self, ops: str) -> None:
         self.pages[-1].ops.append(ops)
@@ -289,7 +290,7 @@ class _Layout:
                         y -= LABEL_LEAD
                         self.text(x, y, line, LABEL_SIZE, 0.15)
                 rect = (x, y - 1 - item.height, x + width, y - 1)
-                self.page.widgets.append(_text_widget(slot, rect, self.font))
+                self.page.widgets.append(_text_widget(slot, rect))
                 self.tagger.widget(slot.name)
 
     def draw_checkbox(self, item: _Item, slot: FormSlot, x: float, width: float) -> None:
@@ -324,8 +325,6 @@ class _Layout:
         self.radio_parents.append(parent)
         for state, _ in kids:
             self.tagger.widget(slot.name, state)
-
-    radio_parents: list[DictionaryObject]
 
 
 # -- what goes where ------------------------------------------------------------
@@ -383,7 +382,7 @@ class _Generator:
         want = min(entry.max or MAX_BLOCKS, MAX_BLOCKS)
         if not isinstance(entry.element, Datenfeldgruppe):
             return max(1, want)
-        probe = _Layout(self.font, self.given, measure=True)
+        probe = _Layout(self.font, measure=True)
         self.group(entry.element, probe, "x", ("x",), level=9)
         probe.flush()
         per_block = max(probe.used, 1.0) + 20
@@ -460,13 +459,7 @@ class _Generator:
             slot.entry,
         )
         layout.slots.append(slot)
-        layout.add(_Item(share, slot_label(slot.label, suffix, el), slot, height))
-
-
-def slot_label(tooltip: str, suffix: str, el: Datenfeld | Datenfeldgruppe) -> str:
-    """The printed label: the element's label (the tooltip adds the help text)."""
-    del tooltip
-    return label(el) + suffix
+        layout.add(_Item(share, label(el) + suffix, slot, height))
 
 
 def generate_form(
@@ -486,8 +479,7 @@ def generate_form(
 def _generate(schema: Schema, given: GivenLists, title: str | None) -> GeneratedForm:
     font = form_font()
     gen = _Generator(schema, given, font)
-    layout = _Layout(font, given)
-    layout.radio_parents = []
+    layout = _Layout(font)
     ident = schema.identifikation
     heading = title or label(schema)
     layout.title(heading, f"Stammdatenschema {ident} – Formular erzeugt von xzufi-toolkit")
@@ -541,7 +533,7 @@ def _widget_base(slot: FormSlot, rect: tuple[float, float, float, float]) -> Any
     )
 
 
-def _text_widget(slot: FormSlot, rect: tuple[float, float, float, float], font: FormFont) -> Any:
+def _text_widget(slot: FormSlot, rect: tuple[float, float, float, float]) -> Any:
     from pypdf.generic import (
         ArrayObject,
         DictionaryObject,
@@ -550,7 +542,6 @@ def _text_widget(slot: FormSlot, rect: tuple[float, float, float, float], font: 
         TextStringObject,
     )
 
-    del font
     w = _widget_base(slot, rect)
     size = 8.0 if slot.kind in ("multiline", "overflow") else TEXT_SIZE
     w[NameObject("/DA")] = TextStringObject(f"/{FONT} {_num(size)} Tf 0 g")
@@ -871,7 +862,7 @@ def _describe(element: Datenfeld | Datenfeldgruppe, value: Any) -> str:
         v = value[entry.key]
         items = v if entry.repeated and isinstance(v, list) else [v]
         text = ", ".join(_describe(entry.element, i) for i in items)
-        name = label(entry.element)
+        name = unicodedata.normalize("NFC", label(entry.element))  # as the font checks it
         missing = set(form_font().missing(name))  # a label the font lacks: "?" (values stay)
         parts.append("".join("?" if c in missing else c for c in name) + f": {text}")
     return "; ".join(parts)
