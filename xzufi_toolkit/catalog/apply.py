@@ -24,6 +24,7 @@ from typing import IO, Literal
 
 from lxml import etree
 from sqlalchemy import Connection, Insert, Table, bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from xzufi_toolkit.catalog import tables
@@ -168,16 +169,16 @@ class _Batch:
         return int(self.conn.execute(stmt, params).rowcount)
 
 
+def _dialect_insert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """The INSERT that knows ON CONFLICT: the two dialects spell it alike, and
+    SQLAlchemy has one construct per dialect."""
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
 @cache
 def _upsert(dialect: str, table: Table) -> Insert:
-    """INSERT … ON CONFLICT (agency, id) DO UPDATE: create or replace in one
-    statement (the two dialects spell it alike; SQLAlchemy has one per dialect)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    pg = dialect == "postgresql"
-    stmt: postgresql.Insert | sqlite.Insert = (
-        postgresql.insert(table) if pg else sqlite.insert(table)
-    )
+    """INSERT … ON CONFLICT (agency, id) DO UPDATE: create or replace in one statement."""
+    stmt = _dialect_insert(dialect, table)
     keys = {"agency", "id"}
     return stmt.on_conflict_do_update(
         index_elements=[table.c.agency, table.c.id],
@@ -256,14 +257,11 @@ def _apply_entry(batch: _Batch, entry: TransferEntry, version: str, file: str) -
 
 def _bump(conn: Connection, counts: dict[str, int]) -> None:
     """Add ``counts`` to the counters in one upsert (safe with concurrent writers)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     t = tables.counter
     rows = [{"name": k, "value": n} for k, n in counts.items() if n]
     if not rows:
         return
-    pg = conn.dialect.name == "postgresql"
-    stmt: postgresql.Insert | sqlite.Insert = postgresql.insert(t) if pg else sqlite.insert(t)
+    stmt = _dialect_insert(conn.dialect.name, t)
     conn.execute(
         stmt.on_conflict_do_update(
             index_elements=[t.c.name], set_={"value": t.c.value + stmt.excluded.value}
