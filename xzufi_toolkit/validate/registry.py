@@ -117,6 +117,42 @@ _TOPICS = {
 }
 
 
+# Terms of docs/glossary.md and their anchors, most specific first.
+_GLOSSARY = (
+    (r"LeiKa key|Leistungsschlüssel", "leistungsschluessel"),
+    (r"LeiKa", "leika"),
+    (r"Typisierung", "typisierung"),
+    (r"lovd|lov|lo", "leistungstyp"),
+    (r"Verrichtungsdetail", "verrichtungsdetail"),
+    (r"Verrichtung", "verrichtung"),
+    (r"Leistungsgruppierung", "leistungsgruppierung"),
+    (r"Zuständigkeit(?:en)?", "zustaendigkeit"),
+    (r"ARS", "ars"),
+    (r"Organisationseinheit(?:en)?", "organisationseinheit"),
+    (r"Onlinedienst(?:e)?", "onlinedienst"),
+    (r"transfer messages?", "transfer-message"),
+    (r"text modules?", "textmodul"),
+    (r"Freigabestatus", "freigabestatus"),
+)
+
+
+def _link_terms(text: str) -> str:
+    """``text`` with the first use of each glossary term linked (not inside `code`)."""
+    parts = re.split(r"(`+[^`]*`+)", text)  # ``code`` spans at the odd indexes
+    done: set[str] = set()
+    for i in range(0, len(parts), 2):
+        for pattern, anchor in _GLOSSARY:
+            if anchor in done:
+                continue
+            found = re.search(rf"(?<![\w\[/#-])(?:{pattern})(?![\w\]-])", parts[i])
+            if found:
+                term = found.group(0)
+                link = f"[{term}](glossary.md#{anchor})"
+                parts[i] = parts[i][: found.start()] + link + parts[i][found.end() :]
+                done.add(anchor)
+    return "".join(parts)
+
+
 def rules_markdown() -> str:
     """``docs/rules.md``, generated from the registry (``scripts/gen_rules_doc.py``)."""
     from xzufi_toolkit.validate import rules  # noqa: F401  # importing fills the registry
@@ -139,8 +175,15 @@ def rules_markdown() -> str:
         'XZ-REQ-005 = "error"   # error, warning, info or off',
         "```",
         "",
-        f"{len(RULES)} rules. Reference notes named `xzufi.md` are the project's",
-        "reference material on XZuFi (element names, code lists, the LeiKa key).",
+        f"{len(RULES)} codes: {sum(r.fn is not None for r in RULES.values())} rules, each a",
+        "check of one Leistung, and"
+        f" {sum(r.fn is None for r in RULES.values())} runner codes that the runner raises itself",
+        "(input, XSD, across the entries of a transfer message); `xzufi validate",
+        "--list-rules` lists them apart. Reference notes named `xzufi.md` are the",
+        "project's reference material on XZuFi (element names, code lists, the LeiKa",
+        "key). The FIM and XZuFi terms (LeiKa, Typisierung, lo/lov/lovd, Verrichtung,",
+        "Zuständigkeit, ARS, …) are explained in the [glossary](glossary.md); each",
+        "entry below links the first use of a term.",
         f"Rules marked *Schematron* ({len(EXPORTABLE)}) are also exported as ISO Schematron",
         "(`xzufi validate --export-schematron FILE --for-version 2.2.0|2.3.1`); the",
         "export states some of them more simply, as noted.",
@@ -158,7 +201,7 @@ def rules_markdown() -> str:
         out += ["", f"## {title}", "", "| Code | Severity | Title | Meaning | Reference |"]
         out.append("|---|---|---|---|---|")
         for r in rules_of:
-            meaning = r.doc
+            meaning = _link_terms(r.doc)
             if r.code in EXPORTABLE:
                 note = APPROXIMATE.get(r.code)
                 meaning += " *Schematron*" + (f" (simplified: {note})" if note else "") + "."

@@ -207,8 +207,11 @@ def key_detail_lov(ctx: Ctx) -> Iterator[Hit]:
         if level is leika.Level.LOVD:
             yield ctx.hit(
                 s,
-                f"structure is lov but the key sets Verrichtungsdetail {key[11:14]}",
-                f"Struktur ist lov, der Schlüssel setzt aber Verrichtungsdetail {key[11:14]}",
+                # "lov" explained in place: a newcomer meets it here first (docs/glossary.md)
+                f"structure is lov (Leistungsobjekt mit Verrichtung: a key without "
+                f"Verrichtungsdetail) but the key sets Verrichtungsdetail {key[11:14]}",
+                f"Struktur ist lov (Leistungsobjekt mit Verrichtung: Schlüssel ohne "
+                f"Verrichtungsdetail), der Schlüssel setzt aber Verrichtungsdetail {key[11:14]}",
             )
 
 
