@@ -372,3 +372,17 @@ def test_inverted_cardinality_is_one_error() -> None:
 
 def test_compiled_once_per_schema() -> None:
     assert compile_xsd(SIMPLE) is compile_xsd(SIMPLE)
+
+
+def test_golden_blaue_karte_message(blaue_karte: Stammdatenschema) -> None:
+    """The committed message is what build writes, and read gives the application back."""
+    app = ROOT / "fixtures" / "xdf" / "data" / "valid" / "blaue-karte-application.json"
+    golden = ROOT / "fixtures" / "xdf" / "messages" / "blaue-karte-application.xml"
+    data = json.loads(app.read_text(encoding="utf-8"))
+    header = MessageHeader(
+        nachrichten_uuid=HEADER.nachrichten_uuid,
+        erstellungszeitpunkt=HEADER.erstellungszeitpunkt,
+        produktversion=None,  # the golden file stays the same across releases
+    )
+    assert build_data_message(blaue_karte, data, header=header) == golden.read_bytes()
+    assert read_data_message(blaue_karte, golden.read_bytes()) == (data, header)
