@@ -49,7 +49,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--config",
         metavar="TOML",
-        help="rule configuration (default: ./.xzufi-validate.toml if present)",
+        help="rule configuration (default: the first .xzufi-validate.toml, or pyproject.toml"
+        " with [tool.xzufi.validate], from the current folder up to the repository root)",
+    )
+    p.add_argument(
+        "--isolated",
+        "--no-config",
+        dest="isolated",
+        action="store_true",
+        help="use no configuration file: neither --config nor one found (default: off)",
     )
     p.add_argument(
         "--disable",
@@ -172,18 +180,20 @@ def run(args: argparse.Namespace) -> int:
     from xzufi_toolkit.findings import Report
     from xzufi_toolkit.validate.api import Options, validate_bytes, validate_paths
     from xzufi_toolkit.validate.config import (
-        DEFAULT_CONFIG_NAME,
         RuleConfig,
         disable_rules,
+        find_config,
         load_config,
     )
     from xzufi_toolkit.validate.registry import rule_meta
 
-    config = RuleConfig()
-    if args.config:
-        config = load_config(args.config)
-    elif Path(DEFAULT_CONFIG_NAME).is_file():
-        config = load_config(DEFAULT_CONFIG_NAME)
+    if args.config and args.isolated:
+        raise UsageError("--config and --isolated exclude each other")
+    config_path = args.config or (None if args.isolated else find_config())
+    config = load_config(config_path) if config_path else RuleConfig()
+    if args.verbose:  # which file ruled this run, as ruff -v says
+        used = f"configuration {config_path}" if config_path else "no configuration file"
+        sys.stderr.write(f"xzufi validate: {used}{' (--isolated)' if args.isolated else ''}\n")
     disable = [c.strip() for item in args.disable for c in item.split(",") if c.strip()]
     config = disable_rules(config, disable)
     options = Options(

@@ -11,6 +11,11 @@ or switch it off::
     XZ-KEY-005 = "off"       # same as listing it in disable
 
 A broken file or an unknown rule code is a :class:`ConfigError` naming the line.
+
+Without ``--config`` the file is found as ruff finds its own
+(:func:`find_config`): upward from the current folder, the first
+``.xzufi-validate.toml``, or ``pyproject.toml`` with a ``[tool.xzufi.validate]``
+table, wins; the search stops at a repository root (``.git``, ``.hg``).
 """
 
 from __future__ import annotations
@@ -29,12 +34,17 @@ __all__ = [
     "DEFAULT_CONFIG_NAME",
     "RuleConfig",
     "disable_rules",
+    "find_config",
     "load_config",
     "parse_config",
 ]
 
 DEFAULT_CONFIG_NAME = ".xzufi-validate.toml"
+PYPROJECT = "pyproject.toml"
+# a folder holding one of these is a repository root: the search goes no higher
+ROOT_MARKERS = (".git", ".hg", ".svn")
 _KEYS = {"disable", "severity"}
+_NAMES_XZUFI = re.compile(rb'xzufi"?\s*[.\]=]')
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -171,19 +181,69 @@ def parse_config(
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
-def load_config(path: str | Path) -> RuleConfig:
+def _read_bytes(path: str | Path) -> bytes:
     from xzufi_toolkit.io.inputs import read_file
 
     name = str(path)
-    if not Path(path).exists():
-        raise ConfigError("configuration file not found", file=name)
     try:
-        data = read_file(path, file=name, limit=MAX_CONFIG_BYTES)  # bounded: devices, pipes
-        text = data.decode("utf-8")
+        return read_file(path, file=name, limit=MAX_CONFIG_BYTES)  # bounded: devices, pipes
     except InputError as exc:
         raise ConfigError(f"cannot read configuration: {exc.message}", file=name) from None
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"cannot read configuration: not UTF-8 (byte {exc.start})", file=name
         ) from None
-    return parse_config(text, file=name)
+
+
+def load_config(path: str | Path) -> RuleConfig:
+    name = str(path)
+    if not Path(path).exists():
+        raise ConfigError("configuration file not found", file=name)
+    return parse_config(_decode(_read_bytes(path), name), file=name)
+
+
+def _has_table(path: Path) -> bool:
+    """Whether ``pyproject.toml`` has a ``[tool.xzufi.validate]`` table.
+
+    Only a file that names a ``xzufi`` key or table is parsed, so a project's
+    unrelated (or broken) ``pyproject.toml`` never stops a run; one that does is
+    parsed in full, and its errors are configuration errors."""
+    data = _read_bytes(path)
+    if not _NAMES_XZUFI.search(data):  # not 'name = "xzufi-…"', only keys and tables
+        return False
+    try:
+        doc = _toml(_decode(data, str(path)), str(path))
+    except tomllib.TOMLDecodeError:
+        return True  # it names xzufi: load_config reports the broken line
+    tool = doc.get("tool")
+    return (
+        isinstance(tool, dict)
+        and isinstance(tool.get("xzufi"), dict)
+        and ("validate" in tool["xzufi"])
+    )
+
+
+def find_config(start: str | Path | None = None) -> Path | None:
+    """The configuration that applies in ``start`` (default: the current folder).
+
+    In each folder from ``start`` upward: ``.xzufi-validate.toml``, else a
+    ``pyproject.toml`` with ``[tool.xzufi.validate]``; the first found wins.
+    The search ends after a folder that is a repository root (``.git``,
+    ``.hg``, ``.svn``) or at the file-system root: a catalogue checked out
+    inside another project is not ruled by that project's settings."""
+    here = Path(start if start is not None else Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        own = folder / DEFAULT_CONFIG_NAME
+        if own.is_file():
+            return own
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and _has_table(pyproject):
+            return pyproject
+        if any((folder / m).exists() for m in ROOT_MARKERS):
+            return None
+    return None
