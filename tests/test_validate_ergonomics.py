@@ -3,26 +3,34 @@
 Data-folder tests over ``fixtures/ci/``: configuration discovery
 (``discovery/<case>/``: a folder tree, and ``case.json`` naming the folder the
 run starts in, the folders that are repository roots, and the file expected
-to be found).
+to be found); configuration errors (``config-errors/*.toml``, each naming
+the line and message it must fail with); SARIF rule help against the anchors
+of ``docs/rules.md``; the GitHub step summary.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import jsonschema
 import pytest
 
 from xzufi_toolkit.cli.main import main
 from xzufi_toolkit.errors import ConfigError
+from xzufi_toolkit.validate import rulehelp
 from xzufi_toolkit.validate.config import find_config, load_config
+from xzufi_toolkit.validate.rulehelp import heading_anchor
 
 ROOT = Path(__file__).resolve().parent.parent
 CI = ROOT / "fixtures" / "ci"
 # one warning, XZ-REQ-006 at line 4: the discovery fixtures raise it to an error
 REQ_006 = ROOT / "fixtures" / "invalid" / "XZ-REQ-006-no-zustaendige-stelle.xml"
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-2.1.0-subset.schema.json").read_text())
 DISCOVERY = sorted(p.name for p in (CI / "discovery").iterdir() if p.is_dir())
 
 
@@ -103,3 +111,131 @@ def test_explicit_config_overrides_discovery(
     out, err = capsys.readouterr()
     assert rc == 0 and json.loads(out)["findings"] == []
     assert f"configuration {other}\n" in err
+
+
+# -- configuration errors: fixtures/ci/config-errors/*.toml, "# expect: LINE: text" --------
+CONFIG_ERRORS = sorted((CI / "config-errors").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", CONFIG_ERRORS, ids=lambda p: p.stem)
+def test_config_error_names_file_and_line(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expect = re.match(r"# expect: (\d+): (.+)", path.read_text(encoding="utf-8"))
+    assert expect, "first line: # expect: LINE: message fragment"
+    assert main(["validate", "--config", str(path), str(REQ_006)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"xzufi: error: {path}:{expect.group(1)}: ")
+    assert expect.group(2) in err
+
+
+# -- SARIF rule help -------------------------------------------------------------------------
+INVALID = ROOT / "fixtures" / "invalid"
+RULES_MD = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+ANCHORS = {heading_anchor(h) for h in re.findall(r"^## (.+)$", RULES_MD, re.M)}
+
+
+def _sarif_rules(argv: list[str], capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    assert main(["validate", "-f", "sarif", "--exit-zero", *argv, str(INVALID)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, SARIF_SCHEMA)
+    rules: list[dict[str, Any]] = doc["runs"][0]["tool"]["driver"]["rules"]
+    assert len(rules) > 40  # the invalid corpus shows nearly every code
+    return rules
+
+
+def test_sarif_rule_help_names_the_rules_md_anchor(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No base URL known: no helpUri (it must be absolute), the anchor in the markdown."""
+    monkeypatch.setattr(rulehelp, "default_rules_url", lambda: None)
+    for rule in _sarif_rules(["--isolated"], capsys):
+        jsonschema.validate(rule["help"], SARIF_SCHEMA["definitions"]["multiformatMessageString"])
+        assert "helpUri" not in rule
+        anchor = re.search(r"\]\(docs/rules\.md#([\w-]+)\)", rule["help"]["markdown"])
+        assert anchor and anchor.group(1) in ANCHORS, rule["id"]
+        assert rule["id"] in rule["help"]["markdown"]
+        assert rule["help"]["text"].startswith(rule["shortDescription"]["text"])
+
+
+def test_sarif_help_uri_from_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = "https://example.org/xzufi-toolkit/docs/rules.md"
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'rules-url = "{base}"\n', encoding="utf-8")
+    for rule in _sarif_rules(["--config", str(cfg)], capsys):
+        uri = urlsplit(rule["helpUri"])
+        assert uri.scheme == "https" and uri.netloc == "example.org"
+        assert rule["helpUri"].startswith(base + "#") and uri.fragment in ANCHORS
+
+
+def test_default_rules_url_from_project_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata as md
+
+    class Meta:
+        def __init__(self, urls: list[str]) -> None:
+            self.urls = urls
+
+        def get_all(self, name: str) -> list[str]:
+            return self.urls if name == "Project-URL" else []
+
+    cases = [
+        ([], None),
+        (
+            ["Repository, https://github.com/o/xzufi-toolkit/"],
+            "https://github.com/o/xzufi-toolkit/blob/main/docs/rules.md",
+        ),
+        (["Source, https://gitlab.com/o/x"], "https://gitlab.com/o/x/-/blob/main/docs/rules.md"),
+        (
+            ["Rules, https://docs.example/rules.md", "Repository, https://github.com/o/x"],
+            "https://docs.example/rules.md",
+        ),
+        (["Homepage, http://insecure.example/"], None),
+    ]
+    for urls, expected in cases:
+        monkeypatch.setattr(md, "metadata", lambda name, u=urls: Meta(u))
+        assert rulehelp.default_rules_url() == expected, urls
+
+
+# -- GitHub step summary ---------------------------------------------------------------------
+def test_github_step_summary_is_appended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert main(["validate", "--isolated", "--lang", "en", str(INVALID)]) == 1
+    capsys.readouterr()
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    main(["validate", "--isolated", "-f", "json", str(INVALID)])
+    report = json.loads(capsys.readouterr().out)
+    md = summary.read_text(encoding="utf-8")
+    assert md.startswith("earlier step\n### xzufi validate: invalid\n")
+    counts = dict(re.findall(r"^\| (documents checked|error|warning|info) \| (\d+) \|$", md, re.M))
+    assert counts == {
+        "documents checked": str(report["documents"]),
+        **{k: str(v) for k, v in report["counts"].items()},
+    }
+    rows = re.findall(r"^\| `(XZ-[A-Z]+-\d+)` \| (\w+) \| (\d+) \|", md, re.M)
+    assert len(rows) == 10  # the top ten codes, then one "… more" row
+    by_code: dict[str, int] = {}
+    for f in report["findings"]:
+        by_code[f["code"]] = by_code.get(f["code"], 0) + 1
+    assert [int(n) for _, _, n in rows] == sorted(by_code.values(), reverse=True)[:10]
+    assert all(by_code[code] == int(n) for code, _, n in rows)
+    assert "more code(s)" in md
+    assert "fixtures" not in md and ".xml" not in md  # counts and codes, no file names
+
+
+def test_step_summary_only_in_github_mode_and_unwritable_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = tmp_path / "s.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["validate", "--isolated", "-f", "text", str(REQ_006)]) == 0
+    assert not summary.exists()  # an explicit other format writes no summary
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a folder: cannot append
+    capsys.readouterr()
+    assert main(["validate", "--isolated", str(REQ_006)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("xzufi: warning: ") and "step summary" in err

@@ -128,6 +128,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     documents: int = 0
     objects: int = 0  # entries of the transfer messages among the documents
+    skipped: int = 0  # files passed over as not XZuFi (validate --only-xzufi)
     # what the verdict is about, when it is not the documents' validity ("import")
     judged: str = ""
 

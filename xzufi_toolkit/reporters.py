@@ -37,6 +37,7 @@ __all__ = [
     "RuleMeta",
     "cap_findings",
     "capped_lines",
+    "github_step_summary",
     "render",
     "sort_findings",
     "summary",
@@ -64,6 +65,8 @@ class RuleMeta:
     severity: Severity = Severity.ERROR
     reference: str = ""
     help_uri: str = ""
+    doc: str = ""  # the rule's meaning (docs/rules.md), SARIF rule help
+    anchor: str = ""  # "docs/rules.md#…" where the rule is documented
 
     def title(self, lang: str) -> str:
         return self.title_de if lang.startswith("de") and self.title_de else self.title_en
@@ -283,6 +286,24 @@ def _fingerprint(f: Finding, seen: Counter[str]) -> str:
     return f"{digest}:{seen[digest]}"
 
 
+def _sarif_help(meta: RuleMeta, title: str) -> dict[str, str]:
+    """SARIF ``help``: code scanning shows it with each alert. helpUri must be
+    absolute, so without one the markdown names the docs/rules.md anchor."""
+    text = " ".join(
+        p for p in (f"{title}.", meta.doc, meta.reference and f"Reference: {meta.reference}.") if p
+    )
+    md = [f"**{meta.code}**: {title}", ""]
+    if meta.doc:
+        md += [meta.doc, ""]
+    if meta.reference:
+        md += [f"Reference: {meta.reference}", ""]
+    where = meta.help_uri or meta.anchor
+    if where:
+        text += f" See {where}"
+        md.append(f"Documentation: [{meta.anchor or meta.code}]({where})")
+    return {"text": text, "markdown": "\n".join(md).strip() + "\n"}
+
+
 def _sarif(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bool) -> str:
     del verbose
     codes = sorted({f.code for f in report.findings})
@@ -303,8 +324,10 @@ def _sarif(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: bo
             "defaultConfiguration": {"level": level},
             "properties": {"tags": ["xzufi"]},
         }
-        if meta and meta.help_uri:
-            rule["helpUri"] = meta.help_uri
+        if meta:
+            rule["help"] = _sarif_help(meta, title)
+            if meta.help_uri:
+                rule["helpUri"] = meta.help_uri
         sarif_rules.append(rule)
     seen: Counter[str] = Counter()
     results = []
@@ -403,6 +426,64 @@ def _github(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: b
     return "\n".join(lines) + "\n"
 
 
+def _md_cell(text: str) -> str:
+    return escape_controls(text).replace("|", "\\|").replace("\n", " ")
+
+
+def github_step_summary(
+    report: Report,
+    lang: str = "en",
+    *,
+    rules: Mapping[str, RuleMeta] | None = None,
+    top: int = 10,
+) -> str:
+    """Markdown for ``$GITHUB_STEP_SUMMARY``: what was checked, the counts per
+    severity and the most frequent codes (no document values, no file names)."""
+    meta = rules or {}
+    de = lang.startswith("de")
+    c = report.counts
+    ok = report.valid
+    rows: list[tuple[str, str, int]] = [  # (English, German, value)
+        ("documents checked", "Dokumente geprüft", report.documents),
+        ("objects in transfer messages", "Objekte in Transfernachrichten", report.objects),
+        ("skipped (not XZuFi)", "übersprungen (kein XZuFi)", report.skipped),
+        ("error", "Fehler", c["error"]),
+        ("warning", "Warnungen", c["warning"]),
+        ("info", "Hinweise", c["info"]),
+    ]
+    verdict = ("gültig" if ok else "ungültig") if de else ("valid" if ok else "invalid")
+    lines = [f"### xzufi validate: {verdict}", "", "| | |", "|---|---:|"]
+    lines += [
+        f"| {de_name if de else en} | {n} |"
+        for en, de_name, n in rows
+        if n or en in {"documents checked", "error", "warning", "info"}
+    ]
+    by_code = Counter(f.code for f in report.findings if f.code != CAP_CODE)
+    severity_of: dict[str, str] = {}
+    for f in report.findings:
+        severity_of.setdefault(f.code, f.severity.value)
+    ranked = sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))
+    if ranked:
+        head = (
+            "| Code | Schwere | Anzahl | Titel |" if de else "| code | severity | count | title |"
+        )
+        lines += ["", head, "|---|---|---:|---|"]
+    for code, n in ranked[:top]:
+        m = meta.get(code)
+        title = _md_cell(m.title(lang)) if m else ""
+        shown = f"[`{code}`]({m.help_uri})" if m and m.help_uri else f"`{code}`"
+        lines.append(f"| {shown} | {severity_of[code]} | {n} | {title} |")
+    if len(ranked) > top:
+        codes, more = len(ranked) - top, sum(n for _, n in ranked[top:])
+        rest = (
+            f"{codes} weitere Codes, {more} Befunde"
+            if de
+            else f"{codes} more code(s), {more} finding(s)"
+        )
+        lines.append(f"| … | | | {rest} |")
+    return "\n".join(lines) + "\n\n"
+
+
 _GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
@@ -486,6 +567,7 @@ class _Shown(Report):
             findings=findings,
             documents=every.documents,
             objects=every.objects,
+            skipped=every.skipped,
             judged=every.judged,
         )
         self._all = every

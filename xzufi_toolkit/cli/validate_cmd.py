@@ -13,10 +13,23 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xzufi_toolkit.cli.common import glob_paths, iso_date, write_output
-from xzufi_toolkit.cli.report_options import add_report_options, emit_report
+from xzufi_toolkit.cli.report_options import (
+    add_report_options,
+    emit_report,
+    resolve_format,
+    resolve_lang,
+)
 from xzufi_toolkit.errors import InputError, UsageError
+from xzufi_toolkit.io.textsafe import escape_controls
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from xzufi_toolkit.findings import Report
+    from xzufi_toolkit.reporters import RuleMeta
 
 __all__ = ["register"]
 
@@ -222,4 +235,35 @@ def run(args: argparse.Namespace) -> int:
     report.extend(bulk.findings)
     report.documents += bulk.documents
     report.objects += bulk.objects
-    return emit_report(report, args, rules=rule_meta(), inputs=files)
+    fmt = resolve_format(args)
+    rules = rule_meta()
+    if fmt in {"sarif", "github"}:  # rule help and links; metadata is read only for these
+        from xzufi_toolkit.validate.rulehelp import default_rules_url, rule_help
+
+        rules = rule_help(config.rules_url or default_rules_url())
+    code = emit_report(report, args, rules=rules, inputs=files)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary_file:
+        _append_step_summary(summary_file, report, resolve_lang(args), rules)
+    return code
+
+
+def _append_step_summary(
+    path: str, report: Report, lang: str, rules: Mapping[str, RuleMeta]
+) -> None:
+    """Append the Markdown summary to GitHub's step summary file. A summary that
+    cannot be written is a warning: the check's verdict does not depend on it."""
+    from xzufi_toolkit.reporters import github_step_summary
+
+    text = github_step_summary(report, lang, rules=rules)
+    try:
+        with open(path, "a", encoding="utf-8") as fh:  # noqa: PTH123  # GitHub appends, so do we
+            fh.write(text)
+    except OSError as exc:
+        sys.stderr.write(
+            escape_controls(
+                f"xzufi: warning: {path}: cannot append the step summary: "
+                f"{exc.strerror or type(exc).__name__}"
+            )
+            + "\n"
+        )

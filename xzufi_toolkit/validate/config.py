@@ -10,6 +10,9 @@ or switch it off::
     XZ-REQ-005 = "error"     # Teaser required in this portal
     XZ-KEY-005 = "off"       # same as listing it in disable
 
+``rules-url = "https://…/docs/rules.md"`` gives SARIF rules an absolute
+``helpUri`` (:mod:`xzufi_toolkit.validate.rulehelp`).
+
 A broken file or an unknown rule code is a :class:`ConfigError` naming the line.
 
 Without ``--config`` the file is found as ruff finds its own
@@ -43,7 +46,7 @@ DEFAULT_CONFIG_NAME = ".xzufi-validate.toml"
 PYPROJECT = "pyproject.toml"
 # a folder holding one of these is a repository root: the search goes no higher
 ROOT_MARKERS = (".git", ".hg", ".svn")
-_KEYS = {"disable", "severity"}
+_KEYS = {"disable", "severity", "rules-url"}
 _NAMES_XZUFI = re.compile(rb'xzufi"?\s*[.\]=]')
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -54,6 +57,8 @@ class RuleConfig:
 
     disabled: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
+    # absolute URL of docs/rules.md for SARIF helpUri (rules-url = "https://…")
+    rules_url: str | None = None
 
     def apply(self, findings: Iterable[Finding]) -> Iterable[Finding]:
         for f in findings:
@@ -143,7 +148,7 @@ def parse_config(
                 f"unknown setting {key!r}",
                 file=file,
                 line=_line_of(text, key),
-                hint="allowed: disable = [codes], [severity] code = level",
+                hint="allowed: disable = [codes], [severity] code = level, rules-url = URL",
             )
 
     def check_code(code: object) -> str:
@@ -174,7 +179,17 @@ def parse_config(
                 line=_line_of(text, code),
             )
         severity[code] = Severity(level)
-    return RuleConfig(disabled=frozenset(disabled), severity=severity)
+    rules_url = table.get("rules-url")
+    if rules_url is not None and not (
+        isinstance(rules_url, str) and re.match(r"https?://[^\s/]+/\S*$", rules_url)
+    ):
+        raise ConfigError(
+            "'rules-url' must be an absolute http(s) URL of docs/rules.md",
+            file=file,
+            line=_line_of(text, "rules-url"),
+            hint="SARIF helpUri may not be relative",
+        )
+    return RuleConfig(disabled=frozenset(disabled), severity=severity, rules_url=rules_url)
 
 
 # A rule configuration is a few hundred bytes; /dev/zero or a pipe must not fill memory.
