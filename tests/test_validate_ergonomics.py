@@ -5,14 +5,21 @@ Data-folder tests over ``fixtures/ci/``: configuration discovery
 run starts in, the folders that are repository roots, and the file expected
 to be found); configuration errors (``config-errors/*.toml``, each naming
 the line and message it must fail with); SARIF rule help against the anchors
-of ``docs/rules.md``; the GitHub step summary.
+of ``docs/rules.md``; the GitHub step summary; the pre-commit hook's entry run
+on repositories holding XZuFi and other XML (``precommit/<case>/`` with
+``expected.json``: exit code, files checked and skipped, codes reported).
 """
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -239,3 +246,73 @@ def test_step_summary_only_in_github_mode_and_unwritable_is_a_warning(
     assert main(["validate", "--isolated", str(REQ_006)]) == 0
     err = capsys.readouterr().err
     assert err.startswith("xzufi: warning: ") and "step summary" in err
+
+
+# -- the pre-commit hook: XZuFi files only (fixtures/ci/precommit/<case>/) -------------------
+HOOKS = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+PRECOMMIT = sorted(p.name for p in (CI / "precommit").iterdir() if p.is_dir())
+XZUFI = Path(sys.executable).with_name("xzufi")
+
+
+def _hook() -> tuple[list[str], re.Pattern[str]]:
+    entry = re.search(r"^\s*entry:\s*(.+)$", HOOKS, re.M)
+    files = re.search(r"^\s*files:\s*(.+)$", HOOKS, re.M)
+    assert entry and files
+    return shlex.split(entry.group(1)), re.compile(files.group(1).strip())
+
+
+@pytest.mark.parametrize("case", PRECOMMIT)
+def test_precommit_hook_entry_checks_xzufi_files_only(case: str, tmp_path: Path) -> None:
+    """Run the hook's entry as pre-commit does: from the repository root, with the
+    matching files as relative arguments; a pom.xml must not fail it."""
+    repo = tmp_path / "repo"
+    shutil.copytree(CI / "precommit" / case, repo)
+    (repo / ".git").mkdir()
+    spec = json.loads((repo / "expected.json").read_text(encoding="utf-8"))
+    entry, pattern = _hook()
+    assert entry[:2] == ["xzufi", "validate"] and "--only-xzufi" in entry
+    files = sorted(
+        p.relative_to(repo).as_posix()
+        for p in repo.rglob("*")
+        if p.is_file() and ".git" not in p.parts and pattern.search(p.relative_to(repo).as_posix())
+    )
+    assert files == sorted(spec["checked"] + spec["skipped"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    done = subprocess.run(
+        [str(XZUFI), *entry[1:], "-v", *files],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == spec["exit"], done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    skipped = re.findall(r"^xzufi validate: skipped, not XZuFi: (.+)$", done.stderr, re.M)
+    assert sorted(skipped) == spec["skipped"]
+    reported = sorted(set(re.findall(r"\[(XZ-[A-Z]+-\d+)\]", done.stdout)))
+    assert reported == spec["codes"]
+    assert all(not line.startswith(tuple(spec["skipped"])) for line in done.stdout.splitlines())
+    summary = done.stdout.splitlines()[-1]
+    assert summary.startswith(f"{len(spec['checked'])} document(s) checked")
+    assert f", {len(spec['skipped'])} skipped (not XZuFi): " in summary
+
+
+def test_only_xzufi_counts_skipped_in_json_and_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = CI / "precommit" / "pass"
+    assert main(["validate", "--isolated", "--only-xzufi", "-f", "json", str(folder)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["documents"], doc["skipped"]) == (2, 3)
+    # without the flag the pom.xml is validated, and fails (the hook's old behaviour)
+    assert main(["validate", "--isolated", "-f", "json", str(folder / "pom.xml")]) == 1
+    assert json.loads(capsys.readouterr().out)["findings"][0]["code"] == "XZ-IO-005"
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO((folder / "pom.xml").read_bytes()))
+    )
+    assert main(["validate", "--isolated", "--only-xzufi", "-f", "text", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("0 document(s) checked, 1 skipped (not XZuFi): 0 error(s), 0 warning")
+    assert out.endswith(" – valid\n")

@@ -100,6 +100,8 @@ def summary(report: Report, lang: str) -> str:
         what = f"{report.documents} Dokument(e) geprüft"
         if report.objects:
             what += f", mit {report.objects} Objekt(en) in Transfernachrichten"
+        if report.skipped:
+            what += f", {report.skipped} übersprungen (kein XZuFi)"
         return (
             f"{what}: {c['error']} Fehler, "
             f"{c['warning']} Warnung(en), {c['info']} Hinweis(e) – {verdict}"
@@ -108,6 +110,8 @@ def summary(report: Report, lang: str) -> str:
     what = f"{report.documents} document(s) checked"
     if report.objects:
         what += f", with {report.objects} object(s) in transfer messages"
+    if report.skipped:
+        what += f", {report.skipped} skipped (not XZuFi)"
     return f"{what}: {c['error']} error(s), {c['warning']} warning(s), {c['info']} info – {verdict}"
 
 
@@ -180,6 +184,7 @@ def _json(report: Report, lang: str, rules: Mapping[str, RuleMeta], verbose: boo
         "valid": report.valid,
         "documents": report.documents,
         "objects": report.objects,
+        **({"skipped": report.skipped} if report.skipped else {}),
         "counts": report.counts,
         "findings": [_finding_dict(f, lang) for f in report.findings],
         "rules": {

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     from xzufi_toolkit.findings import Report
     from xzufi_toolkit.reporters import RuleMeta
+    from xzufi_toolkit.validate.api import Options
+    from xzufi_toolkit.validate.config import RuleConfig
 
 __all__ = ["register"]
 
@@ -99,6 +101,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="YYYY-MM-DD",
         help="date that 'in the future' is measured against (default: today)",
     )
+    p.add_argument(
+        "--only-xzufi",
+        action="store_true",
+        help="skip, quietly, XML whose root is surely not XZuFi (a pom.xml); they are counted"
+        " as skipped (default: off; the pre-commit hook sets it)",
+    )
     p.add_argument("--list-rules", action="store_true", help="list the rule codes and exit")
     p.add_argument(
         "--export-schematron",
@@ -137,6 +145,30 @@ def _expand(paths: list[str]) -> list[str]:
         else:
             out.append(raw)  # a missing file becomes an XZ-IO-001 finding
     return list(dict.fromkeys(out))  # each file once, first position kept
+
+
+def _foreign(head: bytes) -> bool:
+    from xzufi_toolkit.validate.sniff import is_foreign  # only with --only-xzufi
+
+    return is_foreign(head)
+
+
+def _split_foreign(files: list[str]) -> tuple[list[str], list[str]]:
+    """(files to validate, files skipped as surely not XZuFi) for --only-xzufi.
+    A file that cannot be read is validated: its error is reported, not hidden."""
+    from xzufi_toolkit.validate.sniff import HEAD_BYTES
+
+    checked: list[str] = []
+    skipped: list[str] = []
+    for name in files:
+        try:
+            with open(name, "rb") as fh:  # noqa: PTH123  # many files: no Path each
+                head = fh.read(HEAD_BYTES)
+        except OSError:
+            checked.append(name)
+            continue
+        (skipped if _foreign(head) else checked).append(name)
+    return checked, skipped
 
 
 def _list_rules() -> int:
@@ -188,27 +220,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no PATH given", hint="xzufi validate FILE|FOLDER|GLOB|- …")
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or more")
-    jobs = args.jobs or os.cpu_count() or 1
 
-    from xzufi_toolkit.findings import Report
-    from xzufi_toolkit.validate.api import Options, validate_bytes, validate_paths
-    from xzufi_toolkit.validate.config import (
-        RuleConfig,
-        disable_rules,
-        find_config,
-        load_config,
-    )
-    from xzufi_toolkit.validate.registry import rule_meta
+    from xzufi_toolkit.validate.api import Options
 
-    if args.config and args.isolated:
-        raise UsageError("--config and --isolated exclude each other")
-    config_path = args.config or (None if args.isolated else find_config())
-    config = load_config(config_path) if config_path else RuleConfig()
-    if args.verbose:  # which file ruled this run, as ruff -v says
-        used = f"configuration {config_path}" if config_path else "no configuration file"
-        sys.stderr.write(f"xzufi validate: {used}{' (--isolated)' if args.isolated else ''}\n")
-    disable = [c.strip() for item in args.disable for c in item.split(",") if c.strip()]
-    config = disable_rules(config, disable)
+    config = _rule_config(args)
     options = Options(
         engine=args.engine,
         schema_dir=args.schema_dir,
@@ -220,21 +235,68 @@ def run(args: argparse.Namespace) -> int:
         from xzufi_toolkit.validate import xsd
 
         xsd.schema_path("2.2.0", args.schema_dir)  # fail early with exit 2 when it is missing
-
     paths = _expand(args.paths)
     files = [p for p in paths if p != _STDIN]
+    report = _validate(args, options, files, stdin=_STDIN in paths)
+    return _emit(args, report, config, files)
+
+
+def _rule_config(args: argparse.Namespace) -> RuleConfig:
+    """The configuration as given, found (ruff's discovery) or none, plus --disable."""
+    from xzufi_toolkit.validate.config import RuleConfig, disable_rules, find_config, load_config
+
+    if args.config and args.isolated:
+        raise UsageError("--config and --isolated exclude each other")
+    config_path = args.config or (None if args.isolated else find_config())
+    config = load_config(config_path) if config_path else RuleConfig()
+    if args.verbose:  # which file ruled this run, as ruff -v says
+        used = f"configuration {config_path}" if config_path else "no configuration file"
+        sys.stderr.write(f"xzufi validate: {used}{' (--isolated)' if args.isolated else ''}\n")
+    disable = [c.strip() for item in args.disable for c in item.split(",") if c.strip()]
+    return disable_rules(config, disable)
+
+
+def _validate(args: argparse.Namespace, options: Options, files: list[str], stdin: bool) -> Report:
+    from xzufi_toolkit.findings import Report
+    from xzufi_toolkit.validate.api import validate_bytes, validate_paths
+
+    jobs = args.jobs or os.cpu_count() or 1
     interactive = (
         sys.stderr.isatty() and not args.quiet and not os.environ.get("CI") and len(files) > 1
     )
     report = Report()
-    if _STDIN in paths:
+    checked = files
+    if args.only_xzufi:
+        checked, skipped = _split_foreign(files)
+        report.skipped = len(skipped)
+        if args.verbose:
+            for name in skipped:
+                sys.stderr.write(
+                    escape_controls(f"xzufi validate: skipped, not XZuFi: {name}") + "\n"
+                )
+    if stdin:
         # one byte over the limit is enough for validate_bytes to report XZ-IO-004
         data = sys.stdin.buffer.read(options.limits.max_bytes + 1)
-        report = validate_bytes(data, name="<stdin>", options=options)
-    bulk = validate_paths(files, options=options, jobs=jobs, progress=_Progress(interactive))
-    report.extend(bulk.findings)
-    report.documents += bulk.documents
-    report.objects += bulk.objects
+        if args.only_xzufi and _foreign(data):
+            report.skipped += 1
+        else:
+            _add(report, validate_bytes(data, name="<stdin>", options=options))
+    _add(
+        report, validate_paths(checked, options=options, jobs=jobs, progress=_Progress(interactive))
+    )
+    return report
+
+
+def _add(report: Report, more: Report) -> None:
+    report.extend(more.findings)
+    report.documents += more.documents
+    report.objects += more.objects
+
+
+def _emit(args: argparse.Namespace, report: Report, config: RuleConfig, files: list[str]) -> int:
+    """Write the report (and GitHub's step summary) and return the exit code."""
+    from xzufi_toolkit.validate.registry import rule_meta
+
     fmt = resolve_format(args)
     rules = rule_meta()
     if fmt in {"sarif", "github"}:  # rule help and links; metadata is read only for these
