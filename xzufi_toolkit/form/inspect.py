@@ -436,12 +436,13 @@ def mapping_skeleton(info: FormInfo, *, form_name: str) -> dict[str, Any]:
     """A mapping file to complete: every fillable field with an empty path.
 
     A text field whose label or tooltip says "TT.MM.JJJJ" gets the ``date``
-    transform, as date fields do. Each rule carries ``about`` (kind, page, printed label, tooltip, limits,
-    every option with its value and printed text) for the person writing the
-    paths. Radio groups and choice fields get a ``table`` from the printed
-    text to the value the form wants ("Rüde" -> "Ruede", "Labrador Retriever"
-    -> "LAB"): data holding the printed words then fills unchanged, and a
-    table keyed by the data's own codes replaces the keys.
+    transform, as date fields do. Each rule carries ``about`` (kind, page,
+    printed label, tooltip, limits, every option with its value and printed
+    text) for the person writing the paths. Radio groups and choice fields get
+    a ``table`` from the printed text to the value the form wants ("Rüde" ->
+    "Ruede", "Labrador Retriever" -> "LAB"): data holding the printed words
+    then fill unchanged, and a table keyed by the data's own codes replaces
+    the keys.
     """
     fields: dict[str, Any] = {}
     for f in info.fields:
