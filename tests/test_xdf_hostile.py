@@ -16,6 +16,10 @@ from pathlib import Path
 import pytest
 
 from xzufi_toolkit.cli.main import main
+from xzufi_toolkit.xdf.data import _bounded_pattern, load_data_schema
+from xzufi_toolkit.xdf.patterns import pattern_risk, search_bounded
+from xzufi_toolkit.xdf.reader import read_xdf
+from xzufi_toolkit.xdf.xsd import build_xsd, xsd_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT / "fixtures" / "hostile"
@@ -147,3 +151,60 @@ def test_endless_device(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "[XDF-INPUT]" in text
     code, text = _run(["data", "check", "/dev/zero", "--schema", str(BLAUE_KARTE)], capsys)
     assert code == 1 and "[DATA-INPUT]" in text
+
+
+# --- hostile praezisierung patterns -------------------------------------------------------
+CATASTROPHIC = XDF / "invalid" / "XDF-PRAEZ-007-catastrophic-pattern.xdf2.xml"
+CATASTROPHIC_DATA = XDF / "data" / "invalid" / "DATA-PATTERN-LIMIT-catastrophic-pattern.json"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "risky"),
+    [
+        ("(a+)+$", True),
+        ("(a|aa)+", True),
+        ("([a-z]+ ?)*", True),
+        ("((a+)b){2,}", True),
+        ("(a{2}){11}", True),
+        ("x" * 1001, True),
+        ("[0-9]{5}", False),
+        ("[A-Z0-9]{1,20}", False),
+        (r"\+?[0-9][0-9 /()-]{2,29}", False),
+        (r"[^@\s]+@[^@\s]+\.[^@\s]+", False),
+        ("[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?", False),
+        ("([0-9]{3}-){2}", False),
+        (r"[(+]+\(a\)+", False),
+    ],
+)
+def test_pattern_risk(pattern: str, risky: bool) -> None:
+    assert (pattern_risk(pattern) is not None) is risky
+
+
+def test_catastrophic_pattern_is_one_finding_per_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # (a+)+$ against "a"*40 + "b" never ends under Python's re; here each field
+    # gets one finding, and the value stays out of the report
+    argv = ["data", "check", str(CATASTROPHIC_DATA), "--schema", str(CATASTROPHIC)]
+    code, text = _run(argv, capsys)
+    assert code == 1
+    assert text.count("[DATA-PATTERN]") == 1 and "(Feld 1)" in text
+    assert text.count("[DATA-PATTERN-LIMIT]") == 1 and "(Feld 2)" in text
+    assert "aaaa" not in text and "Traceback" not in text
+    out = tmp_path / "msg.xml"
+    code, text = _run(["data", "build", *argv[2:], "-o", str(out)], capsys)
+    assert code == 1 and "aaaa" not in text and not out.exists()
+
+
+def test_data_check_never_hands_patterns_to_re() -> None:
+    ds = load_data_schema(CATASTROPHIC)
+    assert ds.validator.VALIDATORS["pattern"] is _bounded_pattern
+    # the schema's pattern itself is what search_bounded gives up on
+    assert search_bounded("^(?:(a|a)+)$", "a" * 40 + "b") is None
+
+
+def test_xsd_leaves_risky_patterns_out() -> None:
+    schema = read_xdf(CATASTROPHIC).content
+    xsd = build_xsd(schema)
+    assert b"(a+)+" not in xsd and b"(a|a)+" not in xsd
+    assert [n.split(":")[0] for n in xsd_notes(schema)] == ["F99000001", "F99000002"]

@@ -33,6 +33,7 @@ from xzufi_toolkit.xdf.model import (
     parse_anzahl,
     walk,
 )
+from xzufi_toolkit.xdf.patterns import pattern_risk
 from xzufi_toolkit.xdf.rules import parse_rule
 
 __all__ = ["RULES", "check", "check_file", "is_valid", "iter_findings", "xsd_regex_error"]
@@ -154,6 +155,14 @@ RULES: dict[str, RuleMeta] = {
             "praezisierung names a key twice",
             "Präzisierung nennt einen Schlüssel doppelt",
             E,
+        ),
+        RuleMeta(
+            "XDF-PRAEZ-007",
+            "pattern may take exponential time (repeated group that repeats or alternates) "
+            "or is too long",
+            "Muster kann exponentielle Zeit brauchen (wiederholte Gruppe mit Wiederholung "
+            "oder Alternative) oder ist zu lang",
+            W,
         ),
         RuleMeta("XDF-GROUP-001", "group without elements", "Gruppe ohne Elemente", E),
         RuleMeta("XDF-SCHEMA-001", "schema without elements", "Schema ohne Elemente", E),
@@ -514,6 +523,14 @@ class _Checker:
                 "XDF-PRAEZ-003",
                 f"pattern is not a regular expression ({err})",
                 f"pattern ist kein regulärer Ausdruck ({err})",
+            )
+        elif p.pattern is not None and (risk := pattern_risk(p.pattern)) is not None:
+            yield out(
+                "XDF-PRAEZ-007",
+                f"pattern may take exponential time: {risk}; data check evaluates it with a "
+                "time limit, the XSD leaves it out",
+                f"pattern kann exponentielle Zeit brauchen: {risk}; data check wertet es mit "
+                "Zeitlimit aus, das XSD lässt es weg",
             )
         if dtype is not None:
             yield from self._praez_fit(p, dtype, out)

@@ -23,6 +23,7 @@ NaN is refused by the case JSON reader (:func:`xzufi_toolkit.case.io.parse_case_
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -48,11 +49,12 @@ from xzufi_toolkit.xdf.model import (
     XdfDocument,
     label,
 )
+from xzufi_toolkit.xdf.patterns import PATTERN_TIMEOUT, search_bounded
 from xzufi_toolkit.xdf.rules import parse_rule
 
 if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 __all__ = [
     "RULES",
@@ -80,6 +82,12 @@ RULES: dict[str, RuleMeta] = {
         RuleMeta("DATA-TYPE", "wrong type", "falscher Typ", E),
         RuleMeta("DATA-FORMAT", "not a valid date or id", "kein gültiges Datum bzw. keine Id", E),
         RuleMeta("DATA-PATTERN", "does not have the required form", "hat nicht die Form", E),
+        RuleMeta(
+            "DATA-PATTERN-LIMIT",
+            "the field's pattern could not be evaluated within the time limit",
+            "das Muster des Feldes war im Zeitlimit nicht auswertbar",
+            E,
+        ),
         RuleMeta(
             "DATA-CODE",
             "not an allowed value (code list, media types)",
@@ -187,7 +195,7 @@ class DataSchema:
 
     doc: XdfDocument
     derived: Derived
-    validator: Draft202012Validator
+    validator: Validator
     index: dict[str, Datenfeld | Datenfeldgruppe] = field(compare=False)
 
 
@@ -211,10 +219,40 @@ def compile_schema(
 
     derived = derive(doc, codelists=codelists, file=file)
     Draft202012Validator.check_schema(derived.schema)
-    validator = Draft202012Validator(
+    validator = _validator_class()(
         derived.schema, format_checker=Draft202012Validator.FORMAT_CHECKER
     )
     return DataSchema(doc, derived, validator, _index(doc.content))
+
+
+@functools.cache
+def _validator_class() -> type[Validator]:
+    """Draft 2020-12 whose ``pattern`` comes from the schema's author and is
+    therefore matched with a time limit, never by jsonschema's ``re.search``."""
+    from jsonschema import Draft202012Validator, validators
+
+    cls: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]  # untyped stub
+        Draft202012Validator, {"pattern": _bounded_pattern}
+    )
+    return cls
+
+
+# the message of a pattern error that means "not decided in time"
+_PATTERN_LIMIT = "pattern not evaluated within the time limit"
+
+
+def _bounded_pattern(
+    validator: Validator, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
+    if not validator.is_type(instance, "string"):
+        return
+    found = search_bounded(pattern, instance)
+    if found is None:
+        yield ValidationError(_PATTERN_LIMIT)
+    elif not found:
+        yield ValidationError("does not match the pattern")
 
 
 _CACHE: dict[tuple[str, ...], DataSchema] = {}
@@ -299,9 +337,14 @@ class _DataChecker:
             allowed = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
             extra = sorted(k for k in err.instance if k not in allowed)
             path.append(extra[0] if extra else "?")
+        elif keyword == "pattern" and err.message == _PATTERN_LIMIT:
+            code = "DATA-PATTERN-LIMIT"
+            en = f"the field's pattern could not be evaluated within {PATTERN_TIMEOUT} s"
+            de = f"das Muster des Feldes war in {PATTERN_TIMEOUT} s nicht auswertbar"
         elif keyword not in _KEYWORDS:
             v = keyword
-        value = None if keyword in ("required", "additionalProperties") else err.instance
+        quiet = keyword in ("required", "additionalProperties") or code == "DATA-PATTERN-LIMIT"
+        value = None if quiet else err.instance
         return self.finding(code, path, en.format(v=v), de.format(v=v), value=value)
 
     # --- pass 2: what Draft 2020-12 cannot say ----------------------------------------

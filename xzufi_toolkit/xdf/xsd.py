@@ -37,6 +37,7 @@ from xzufi_toolkit.xdf.model import (
     Stammdatenschema,
     Struktur,
 )
+from xzufi_toolkit.xdf.patterns import pattern_risk
 
 __all__ = [
     "FILE_PARTS",
@@ -316,6 +317,15 @@ class _Builder:
             self.restriction(st, field, kind or ValueKind.TEXT)
         return name
 
+    def pattern(self, restriction: etree._Element, pattern: str, where: str) -> None:
+        if pattern_risk(pattern) is not None:
+            # libxml2 backtracks without a time limit (XDF-PRAEZ-007)
+            self.notes.append(f"{where}: pattern may take exponential time; data check only")
+        elif pattern_compiles(pattern):
+            self.xs(restriction, "pattern", value=pattern)
+        else:
+            self.notes.append(f"{where}: pattern is not an XSD pattern; data check only")
+
     def restriction(
         self, parent: etree._Element, field: Datenfeld, kind: ValueKind
     ) -> etree._Element:
@@ -339,10 +349,7 @@ class _Builder:
             if hi is not None:
                 self.xs(r, "maxLength", value=str(hi))
             if p.pattern is not None:
-                if pattern_compiles(p.pattern):
-                    self.xs(r, "pattern", value=p.pattern)
-                else:
-                    self.notes.append(f"{where}: pattern is not an XSD pattern; data check only")
+                self.pattern(r, p.pattern, where)
         if kind in (ValueKind.DECIMAL, ValueKind.INTEGER) and p is not None:
             lo_v, hi_v = p.min_value, p.max_value
             if lo_v is not None and hi_v is not None and lo_v > hi_v:
