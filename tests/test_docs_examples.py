@@ -51,6 +51,9 @@ SKIP_REASONS = {
 LAYOUT = {
     "catalog/99010022001012.xml": PKG / "leistung" / "99010022001012-2.3.1.xml",
     "leistung.xml": PKG / "leistung" / "99010022001012-2.3.1.xml",
+    "xzufi_toolkit/fixtures/leistung/99010022001012-2.3.1.xml": PKG
+    / "leistung"
+    / "99010022001012-2.3.1.xml",
     "pvog-stream.xml": PKG / "leistung" / "transfer-2.3.1.xml",
     "pvog-dump.xml": PKG / "leistung" / "transfer-2.3.1.xml",
     "export.pdf": FIX / "portal" / "seed.pdf",
@@ -105,6 +108,9 @@ def _workspace(base: Path, demo: Path) -> Path:
     for name, source in LAYOUT.items():
         (ws / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, ws / name)
+    # a repository, as where the examples run (git ls-files, config search stops at it)
+    subprocess.run(["git", "init", "-q"], cwd=ws, check=True)
+    subprocess.run(["git", "add", "."], cwd=ws, check=True)
     return ws
 
 
