@@ -137,3 +137,31 @@ def test_import_judges_the_import_and_then_the_document(
     assert err[-2].startswith("import: 0 error(s)") and err[-2].endswith("– ok")
     assert err[-1].startswith("the written Leistung, checked as xzufi validate does: ")
     assert err[-1].endswith(f"– invalid (xzufi validate {out})")
+
+
+def _example_lines() -> list[str]:
+    from xzufi_toolkit.cli.helptext import EXAMPLES
+
+    lines = []
+    for text in EXAMPLES.values():
+        for line in text.splitlines():
+            command = line.split("#")[0].strip()
+            if command.startswith("cd ") and "&&" in command:
+                command = command.split("&&", 1)[1].strip()
+            command = command.split(">")[0].strip()
+            if command.startswith("xzufi ") and "COMMAND" not in command:
+                lines.append(command)
+    return lines
+
+
+@pytest.mark.parametrize("command", _example_lines())
+def test_the_help_examples_parse(command: str) -> None:
+    """Each example in an epilog names options the command has (no usage error)."""
+    import shlex
+
+    argv = shlex.split(command)[1:]
+    if argv[0] == "bundle":
+        parser = bundle_cmd._verify_parser() if argv[1] == "verify" else bundle_cmd._create_parser()
+        parser.parse_args(argv[2:] if argv[1] == "verify" else argv[1:])
+    else:
+        build_parser().parse_args(argv)
