@@ -35,11 +35,11 @@ EXAMPLES: dict[str, str] = {
     "  xzufi demo                      # the whole path on bundled data, into ./xzufi-demo/\n"
     "  xzufi validate catalog/         # XSD and business rules\n"
     "  xzufi COMMAND --help            # options and examples of one command\n"
-    "\nexit codes: 0 ok; 1 findings at or above --fail-on, or an unreadable or missing"
-    " input; 2 usage or configuration error.",
+    "\nexit codes: 0 ok; 1 findings at or above --fail-on, or a missing, unreadable\n"
+    "or damaged input; 2 usage or configuration error (README: Exit codes).",
     "xzufi show": f"examples:\n  xzufi show {_LEISTUNG}\n  xzufi show {_LEISTUNG} --format json",
     "xzufi convert": "examples:\n"
-    f"  xzufi convert {_LEISTUNG} --to 2.2.0 -o leistung-2.2.0.xml   # losses on stderr",
+    f"  xzufi convert {_LEISTUNG} --to 2.2.0 -o leistung-2.2.0.xml  # losses: stderr",
     "xzufi validate": "examples:\n"
     "  xzufi validate catalog/ 'exports/*.xml'      # folders, files, globs, - for stdin\n"
     "  xzufi validate catalog/ -f sarif -o xzufi.sarif\n"
@@ -74,7 +74,7 @@ EXAMPLES: dict[str, str] = {
     f"  cd {_D} && xzufi bundle case.json --attach evidence/* -o bundle.zip\n"
     f"  xzufi bundle verify {_D}/bundle.zip\n"
     "\nattachments are matched to the case by file name: each must be named as a\n"
-    "'dateiname' in the case's unterlagen (their sha512 is checked when the case gives it).",
+    "'dateiname' in the case's unterlagen (and match its sha512 where the case gives one).",
     "xzufi bundle verify": f"examples:\n  xzufi bundle verify {_D}/bundle.zip -f json",
     "xzufi demo": "examples:\n  xzufi demo\n  xzufi demo -o /tmp/demo",
     "xzufi catalog": "examples:\n"
