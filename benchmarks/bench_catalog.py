@@ -14,7 +14,7 @@ to SQLite and to PostgreSQL (a throw-away cluster, as in the tests, or
 ``os.wait4``. A run at N/4 shows whether memory stays flat. Then the
 ``responsible`` query latency on the filled store (indexes in place).
 
-    .venv/bin/python benchmarks/bench_catalog.py [--objects 200000] [--no-pg]
+    .venv/bin/python benchmarks/bench_catalog.py [--objects 200000] [--no-pg] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -317,6 +317,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--objects", type=int, default=200_000)
     ap.add_argument("--no-pg", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="interleaved runs; the best counts")
     ap.add_argument("--child", nargs="+")
     args = ap.parse_args()
     if args.child:
@@ -345,15 +346,17 @@ def main() -> None:
             backends.append(("PostgreSQL", url or cluster))
         for label, pg in backends:
             for n in sizes:
-                res = {}
-                for who in ("floor", "ours", "reader"):
-                    if pg is None:
-                        db = str(WORK / f"{who}-{n}.sqlite")
-                        Path(db).unlink(missing_ok=True)
-                    else:
-                        db = pg if isinstance(pg, str) else pg.database()
-                    out, rss = run_child(who, str(streams[n]), db)
-                    res[who] = (out, rss, db)
+                res: dict[str, tuple[dict[str, object], float, str]] = {}
+                for _ in range(args.repeat):  # interleaved; the best run of each counts
+                    for who in ("floor", "ours", "reader"):
+                        if pg is None:
+                            db = str(WORK / f"{who}-{n}.sqlite")
+                            Path(db).unlink(missing_ok=True)
+                        else:
+                            db = pg if isinstance(pg, str) else pg.database()
+                        out, rss = run_child(who, str(streams[n]), db)
+                        if who not in res or out["seconds"] < res[who][0]["seconds"]:
+                            res[who] = (out, max(rss, res[who][1]) if who in res else rss, db)
                 f, o, rd = res["floor"], res["ours"], res["reader"]
                 fr = f[0]["objects"] / f[0]["seconds"]
                 orate = o[0]["objects"] / o[0]["seconds"]
