@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # typing only: the model never imports lxml
     from xzufi_toolkit.xzufi.objects import Loeschung, TransferObject
 
 _TAG = re.compile(rb"\s*<(?:[^\s/>:]+:)?([^\s/>:]+)")
+#: field metadata: how the XML was written, not part of the JSON form
+_NOT_JSON = {"json": False}
 
 __all__ = [
     "TEXT_MODULE_NAMES",
@@ -48,6 +50,9 @@ __all__ = [
     "IndividualTextModule",
     "LanguageVersion",
     "Leistung",
+    "Lexical",
+    "LexicalForm",
+    "LexicalKind",
     "Link",
     "LocalizedText",
     "ModuleBase",
@@ -72,6 +77,8 @@ StructureKind = Literal["lo", "lov", "lovd"]
 #: shape), ``wrapped`` ``verrichtung/verrichtungLeiKa/code`` (real 2.2.0 files),
 #: ``leika`` ``verrichtungLeiKa/code`` (2.3.1).
 ActionForm = Literal["code", "wrapped", "leika"]
+#: How a normalised text was compared on writing back (see :class:`LexicalForm`).
+LexicalKind = Literal["token", "int", "bool", "decimal", "date"]
 TransferOp = Literal["schreibe", "loesche"]
 
 # Text module codes (list urn:de:xzufi:codeliste:leistungstextmodulleika).
@@ -419,6 +426,36 @@ class LanguageVersion:
     extras: list[Extra] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LexicalForm:
+    """How one element was written where the model's view normalises it.
+
+    ``text`` is the text as read (``" 007 "``, ``05.04.2022``, ``1``), compared
+    as ``kind``: the writer puts it back only while the model still holds the
+    same value. ``attributes`` are attributes as read that the model does not
+    hold (unknown ones, or a value it strips); ``child_ns`` the namespace each
+    ``code``/``name`` child of a code had (``None``: unqualified).
+    """
+
+    text: str | None = None
+    kind: LexicalKind = "token"
+    attributes: tuple[tuple[str, str], ...] = ()
+    child_ns: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(slots=True, kw_only=True)
+class Lexical:
+    """What a same-version writer needs to give back exactly what was read.
+
+    ``forms`` maps an element's path below the Leistung (``{ns}tag[n]`` steps,
+    ``n`` counting same-named siblings from 1) to its :class:`LexicalForm`.
+    Not part of the model's view: not compared, not in the JSON form.
+    """
+
+    version: str
+    forms: dict[str, LexicalForm] = field(default_factory=dict)
+
+
 @dataclass(slots=True, kw_only=True)
 class Structure:
     """``struktur``: the Leistungstyp and the LeiKa building blocks.
@@ -505,6 +542,9 @@ class Leistung:
     #: ``gueltigkeit`` of the whole Leistung.
     validity: list[Validity] = field(default_factory=list)
     extras: list[Extra] = field(default_factory=list)
+    #: The lexical forms as read (see :class:`Lexical`); ``None`` for a model not
+    #: read from XML.
+    lexical: Lexical | None = field(default=None, compare=False, repr=False, metadata=_NOT_JSON)
 
     # -- convenience accessors -------------------------------------------
 
@@ -632,6 +672,8 @@ def to_jsonable(value: object) -> Any:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         result = {}
         for f in dataclasses.fields(value):
+            if f.metadata.get("json", True) is False:
+                continue
             item = getattr(value, f.name)
             if item is None or (isinstance(item, list | dict) and not item):
                 continue

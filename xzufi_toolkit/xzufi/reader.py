@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable, Generator
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Literal
@@ -39,6 +39,9 @@ from xzufi_toolkit.model import (
     IndividualTextModule,
     LanguageVersion,
     Leistung,
+    Lexical,
+    LexicalForm,
+    LexicalKind,
     Link,
     LocalizedText,
     ModuleBase,
@@ -76,6 +79,27 @@ __all__ = [
 
 _STRUCT_KINDS: dict[str, StructureKind] = {t: k for k, t in STRUCTURE_TYPES.items()}
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+#: Attributes the model holds (on the elements that have them); any other attribute
+#: of a known element is kept as read in :class:`~xzufi_toolkit.model.Lexical`.
+_MODEL_ATTRIBUTES = frozenset(
+    {"languageCode", "listURI", "listVersionID", "currencyCode", f"{{{XSI}}}type"}
+    | {a for a, _ in ID_ATTRIBUTES}
+)
+
+
+def _canonical(kind: LexicalKind, value: object) -> str:
+    """The text the writer gives the model's value (where it differs from what was
+    read, the reader keeps what was read)."""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "decimal":
+        assert isinstance(value, Decimal)
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 _QNAME_PREFIX = re.compile(r"^\s*([A-Za-z_][\w.-]*):[A-Za-z_]")
@@ -180,6 +204,9 @@ class _Reader:
         self._languages_seen: set[str] = set()
         self._qualified_codes_seen = False
         self._positions = _Positions()
+        #: the element read as the Leistung: lexical paths are relative to it
+        self.root: etree._Element | None = None
+        self.forms: dict[str, LexicalForm] = {}
 
     # -- findings ---------------------------------------------------------
 
@@ -200,6 +227,38 @@ class _Reader:
             )
         )
 
+    # -- lexical forms (a same-version writer gives back what was read) ----
+
+    def path_key(self, el: etree._Element) -> str | None:
+        """``{ns}tag[n]/…`` from below :attr:`root` to ``el`` (None: not below it)."""
+        steps: list[str] = []
+        node: etree._Element | None = el
+        while node is not None and node is not self.root:
+            parent = node.getparent()
+            if parent is None:
+                return None
+            steps.append(f"{node.tag}[{self._positions(parent, node)[0]}]")
+            node = parent
+        return "/".join(reversed(steps))
+
+    def lexical(self, el: etree._Element, **changes: object) -> None:
+        """Note how ``el`` was written where the model's view differs."""
+        key = self.path_key(el)
+        if key is None:
+            return
+        form = self.forms.get(key, LexicalForm())
+        self.forms[key] = replace(form, **changes)  # type: ignore[arg-type]
+
+    def lexical_text(self, el: etree._Element, kind: LexicalKind, value: object) -> None:
+        raw = el.text or ""
+        if raw != _canonical(kind, value):
+            self.lexical(el, text=raw, kind=kind)
+
+    def unknown_attributes(self, el: etree._Element) -> None:
+        extra = tuple((k, v) for k, v in el.attrib.items() if k not in _MODEL_ATTRIBUTES)
+        if extra:
+            self.lexical(el, attributes=extra)
+
     # -- generic walking --------------------------------------------------
 
     def children(
@@ -214,6 +273,8 @@ class _Reader:
             name = local(child)
             nth = seen.get(last_known) if last_known is not None else None
             if _ns(child) == self.ns and name in known:
+                if child.attrib:
+                    self.unknown_attributes(child)
                 try:
                     yield name, child
                 except _Blank:
@@ -285,6 +346,11 @@ class _Reader:
         return el.text or ""
 
     def token(self, el: etree._Element) -> str:
+        value = self._token(el)
+        self.lexical_text(el, "token", value)
+        return value
+
+    def _token(self, el: etree._Element) -> str:
         raw = el.text or ""
         value = " ".join(raw.split())
         if value != raw:
@@ -301,33 +367,42 @@ class _Reader:
 
     def integer(self, el: etree._Element) -> int:
         try:
-            return int(self.token(el))
+            number = int(self._token(el))
         except ValueError:
             raise _Unreadable from None
+        self.lexical_text(el, "int", number)  # leading zeros, "+1" come back as written
+        return number
 
     def boolean(self, el: etree._Element) -> bool:
-        value = self.token(el)
+        value = self._token(el)
         if value in ("true", "1"):
-            return True
-        if value in ("false", "0"):
-            return False
-        raise _Unreadable
+            result = True
+        elif value in ("false", "0"):
+            result = False
+        else:
+            raise _Unreadable
+        self.lexical_text(el, "bool", result)  # 1/0 come back as 1/0
+        return result
 
     def decimal(self, el: etree._Element) -> Decimal:
         try:
-            value = Decimal(self.token(el))
+            value = Decimal(self._token(el))
         except InvalidOperation:
             raise _Unreadable from None
         if not value.is_finite():
             raise _Unreadable
+        self.lexical_text(el, "decimal", value)
         return value
 
     def date(self, el: etree._Element) -> datetime.date:
-        value = self.token(el)
+        value = self._token(el)
         try:
-            return datetime.date.fromisoformat(value)
+            d = datetime.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            self.lexical_text(el, "date", d)
+            return d
         m = _GERMAN_DATE.fullmatch(value)
         if m:
             try:
@@ -341,15 +416,19 @@ class _Reader:
                 f"date in German notation in <{local(el)}> read as {d.isoformat()}",
                 f"Datum in deutscher Schreibweise in <{local(el)}> als {d.isoformat()} gelesen",
             )
+            self.lexical_text(el, "date", d)
             return d
         raise _Unreadable
 
     def date_or_text(self, el: etree._Element) -> datetime.date | str:
-        value = self.token(el)
+        value = self._token(el)
         try:
-            return datetime.date.fromisoformat(value)
+            d = datetime.date.fromisoformat(value)
         except ValueError:
+            self.lexical_text(el, "token", value)
             return value
+        self.lexical_text(el, "date", d)
+        return d
 
     def language(self, el: etree._Element, raw: str | None) -> str:
         """The normalised language (the model's view); see :meth:`written`."""
@@ -395,6 +474,7 @@ class _Reader:
     def code(self, el: etree._Element) -> Code:
         result = Code(code="", list_uri=el.get("listURI"), list_version_id=el.get("listVersionID"))
         found = False
+        qualified: list[tuple[str, str | None]] = []
         for child in el:
             if not isinstance(child.tag, str):
                 continue
@@ -403,6 +483,9 @@ class _Reader:
                 if qn.namespace != self.ns or qn.localname not in ("code", "name"):
                     raise _Unreadable
                 self.qualified_code_child(child)
+                qualified.append((qn.localname, qn.namespace))
+            if child.attrib:  # the model holds none of a code child's attributes
+                self.lexical(child, attributes=tuple((str(k), str(v)) for k, v in child.items()))
             if qn.localname == "code":
                 result.code = self.token(child)
                 found = True
@@ -412,6 +495,8 @@ class _Reader:
                 raise _Unreadable
         if not found:
             raise _Unreadable
+        if qualified:
+            self.lexical(el, child_ns=tuple(qualified))
         return result
 
     def qualified_code_child(self, child: etree._Element) -> None:
@@ -459,12 +544,16 @@ class _Reader:
 
             return handler
 
+        def set_uri(child: etree._Element) -> None:
+            values["uri"] = self.text(child)
+            self.lexical_text(child, "token", values["uri"].strip())
+
         self.walk(
             el,
             extras,
             {
                 "languageCode": set_lang,
-                "uri": put("uri"),
+                "uri": set_uri,
                 "titel": put("titel"),
                 "beschreibung": put("beschreibung"),
                 "positionDarstellung": lambda c: position.append(self.integer(c)),
@@ -602,9 +691,12 @@ class _Reader:
         return module
 
     def amount(self, el: etree._Element) -> tuple[Decimal, str]:
-        currency = (el.get("currencyCode") or "").strip()
+        raw_currency = el.get("currencyCode") or ""
+        currency = raw_currency.strip()
         if not currency:
             raise _Unreadable
+        if currency != raw_currency:
+            self.lexical(el, attributes=(("currencyCode", raw_currency),))
         return self.decimal(el), currency
 
     def cost(self, el: etree._Element) -> Cost:
@@ -762,6 +854,8 @@ class _Reader:
             if len(kids) == 1 and _ns(kids[0]) == self.ns and local(kids[0]) == "verrichtungLeiKa":
                 if c.attrib:
                     raise _Unreadable  # the wrapper has no attributes in the model
+                if kids[0].attrib:
+                    self.unknown_attributes(kids[0])
                 s.action, s.action_form = self.code(kids[0]), "wrapped"
             else:
                 s.action, s.action_form = self.code(c), "code"
@@ -995,7 +1089,12 @@ def leistung_from_element(
     """Read a ``leistung`` element (of a parsed document or a transfer entry)."""
     spec = spec_for(version)
     reader = _Reader(spec, file)
+    reader.root = el
     leistung = reader.leistung(el)
+    if el.attrib:
+        root_attributes = [(str(k), str(v)) for k, v in el.attrib.items()]
+        reader.forms[""] = LexicalForm(attributes=tuple(root_attributes))
+    leistung.lexical = Lexical(version=spec.version, forms=reader.forms)
     return ReadResult(leistung=leistung, version=spec.version, findings=reader.findings)
 
 

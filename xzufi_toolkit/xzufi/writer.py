@@ -11,10 +11,11 @@ one. Nothing is dropped silently.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from lxml import etree
@@ -32,6 +33,9 @@ from xzufi_toolkit.model import (
     Identifier,
     LanguageVersion,
     Leistung,
+    Lexical,
+    LexicalForm,
+    LexicalKind,
     Link,
     LocalizedText,
     ModuleBase,
@@ -170,6 +174,90 @@ class WriteResult:
     findings: list[Finding] = field(default_factory=list)
 
 
+_LAST_STEP = re.compile(r"([\w.-]+)\[\d+\]$")
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _as_date(text: str) -> datetime.date:
+    value = text.strip()
+    day, dot, rest = value.partition(".")
+    if dot:  # German notation, as the reader accepts it
+        month, _, year = rest.partition(".")
+        return datetime.date(int(year), int(month), int(day))
+    return datetime.date.fromisoformat(value)
+
+
+def _same_value(kind: LexicalKind, written: str, read: str) -> bool:
+    """Whether the text as read still says what the model writes (else the model
+    was changed since reading, and its value wins)."""
+    try:
+        if kind == "int":
+            return int(written.strip()) == int(read.strip())
+        if kind == "bool":
+            return _BOOLEANS[written.strip()] == _BOOLEANS[read.strip()]
+        if kind == "decimal":
+            return Decimal(written.strip()) == Decimal(read.strip())
+        if kind == "date":
+            return _as_date(written) == _as_date(read)
+    except (ValueError, KeyError, InvalidOperation):
+        return False
+    return written.split() == read.split()
+
+
+def _apply_form(el: etree._Element, form: LexicalForm) -> None:
+    for name, ns in form.child_ns:
+        for child in el:
+            if isinstance(child.tag, str) and child.tag == name and ns is not None:
+                child.tag = f"{{{ns}}}{name}"
+    text = form.text
+    if text is not None and el.text is not None and not len(el):
+        el.text = text if _same_value(form.kind, el.text, text) else el.text
+    for name, value in form.attributes:
+        current = el.get(name)
+        if current is None or current.strip() == value.strip():
+            el.set(name, value)
+
+
+def restore_lexical(root: etree._Element, forms: dict[str, LexicalForm]) -> None:
+    """Give elements back the lexical form they were read in (same version only):
+    text as written, attributes the model does not hold, qualified code children.
+    An element is found by its path below ``root``; where the model's value has
+    changed since reading, the model's value stays."""
+    if not forms:
+        return
+    if "" in forms:
+        _apply_form(root, forms[""])
+    stack: list[tuple[etree._Element, str]] = [(root, "")]
+    while stack:
+        parent, prefix = stack.pop()
+        seen: Counter[str] = Counter()
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            tag = child.tag
+            seen[tag] += 1
+            key = f"{prefix}/{tag}[{seen[tag]}]" if prefix else f"{tag}[{seen[tag]}]"
+            form = forms.get(key)
+            if form is not None:
+                _apply_form(child, form)  # renames code children before they are keyed
+            if len(child):
+                stack.append((child, key))
+
+
+def _lost_attributes(lexical: Lexical) -> list[str]:
+    """Attributes the model does not hold (kept only for the version they were read in)."""
+    lost = []
+    for key, form in lexical.forms.items():
+        step = _LAST_STEP.search(key)
+        owner = step.group(1) if step else "leistung"
+        lost += [
+            f"attribute {etree.QName(name).localname} of <{owner}>"
+            for name, _ in form.attributes
+            if name != "currencyCode"
+        ]
+    return lost
+
+
 def _fmt_decimal(value: Decimal) -> str:
     return format(value, "f")
 
@@ -186,6 +274,8 @@ class _Writer:
         self.converted: Counter[str] = Counter()
         self.merged: Counter[str] = Counter()
         self.carried: Counter[str] = Counter()
+        #: the Leistung is written in the version it was read in: shapes as read
+        self.same_version = False
 
     # -- findings ---------------------------------------------------------
 
@@ -533,8 +623,9 @@ class _Writer:
         forms = _ACTION_FORMS[self.spec.version]
         if form is None:
             form = "code" if self.spec.version == V220 else "leika"
-        elif form not in forms:
-            # from the other version's shape: this version's real-file one
+        elif form not in forms and not (form == "wrapped" and self.same_version):
+            # from the other version's shape: this version's real-file one (a 2.3.1
+            # file's wrapped Verrichtung, which its profile accepts, stays wrapped)
             form = "wrapped" if self.spec.version == V220 else "leika"
         if form == "leika":
             self.code(parent, "verrichtungLeiKa", code)
@@ -628,6 +719,8 @@ class _Writer:
 
     def leistung(self, item: Leistung, tag: str = "leistung") -> etree._Element:
         v231 = self.spec.multi_modules
+        lexical = item.lexical
+        self.same_version = lexical is not None and lexical.version == self.spec.version
         el = etree.Element(f"{{{self.ns}}}{tag}", nsmap={"xzufi": self.ns, "xsi": XSI})
         self.ident(el, "id", item.id)
         self.idents(el, "idSekundaer", item.secondary_ids)
@@ -675,7 +768,20 @@ class _Writer:
             self.language_version(el, lv)
         self.validity(el, item.validity)
         self.place_extras(el, item.extras, top=True)
+        self.lexical_forms(el, lexical)
         return el
+
+    def lexical_forms(self, el: etree._Element, lexical: Lexical | None) -> None:
+        """Same version: the lexical forms as read. Another version: whitespace,
+        dates, 1/0, leading zeros, qualified codes in the target's usual form (the
+        same values); unknown attributes are not carried over (reported)."""
+        if lexical is None:
+            return
+        if self.same_version:
+            restore_lexical(el, lexical.forms)
+            return
+        for what in _lost_attributes(lexical):
+            self.lost[what] += 1
 
     def category(self, parent: etree._Element, cat: Category) -> None:
         """A category read from a file goes back verbatim (in this version's namespace)."""
