@@ -18,7 +18,26 @@ REF = "xzufi.md: StringLocalized / HtmlStringLocalized (languageCode); PVOG: 'de
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
-_LangInfo = tuple[str, bool, str]  # stripped code, has a BCP 47 shape, normalised code
+def canonical_case(tag: str) -> str:
+    """A BCP 47 tag in its canonical case (RFC 5646 2.1.1): language lower case,
+    script title case, region upper case (``de-DE``, ``sr-Latn-RS``), the rest
+    lower case, all lower case after a singleton (``x-…``)."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    private = False
+    for part in parts[1:]:
+        private = private or len(part) == 1
+        if not private and len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        elif not private and len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+# stripped code, has a BCP 47 shape, normalised code (the model's), canonical case
+_LangInfo = tuple[str, bool, str, str]
 _INFO: dict[str, _LangInfo] = {}
 _INFO_MAX = 4096  # hostile input with endless distinct codes must not grow the cache
 
@@ -28,7 +47,7 @@ def _info(raw: str) -> _LangInfo:
     info = _INFO.get(raw)
     if info is None:
         v = raw.strip()
-        info = (v, _BCP47.match(v) is not None, normalize_language(v))
+        info = (v, _BCP47.match(v) is not None, normalize_language(v), canonical_case(v))
         if len(_INFO) < _INFO_MAX:
             _INFO[raw] = info
     return info
@@ -89,19 +108,25 @@ def german_present(ctx: Ctx) -> Iterator[Hit]:
 @rule(
     "XZ-LANG-002",
     Severity.WARNING,
-    "Language code not normalised",
-    "Sprachcode nicht normalisiert",
-    REF,
+    "Language code not in the canonical case",
+    "Sprachcode nicht in der üblichen Schreibweise",
+    REF + "; RFC 5646 2.1.1 (case)",
 )
 def normalised(ctx: Ctx) -> Iterator[Hit]:
-    """Language codes are the bare lower-case primary subtag (``de``, ``en``),
-    not ``de-DE`` or ``DE``: consumers compare them as strings."""
-    for el, v, shaped, norm in _code_elements(ctx):
-        if shaped and v != norm:
+    """Language codes are written in BCP 47's canonical case: language lower case,
+    region upper case (``de``, ``en``, ``de-DE``), not ``DE`` or ``de-de``:
+    consumers compare them as strings. A region subtag (``de-DE``, which real PVOG
+    data uses a lot) is fine; the toolkit reads it as ``de`` and writes it back as
+    it was."""
+    for el, v, shaped, _ in _code_elements(ctx):
+        if not shaped:
+            continue  # XZ-LANG-003
+        proper = _info(v)[3]
+        if v != proper:
             yield ctx.hit(
                 el,
-                f"language code {v!r} should be written {norm!r}",
-                f"Sprachcode {v!r} sollte {norm!r} lauten",
+                f"language code {v!r} should be written {proper!r}",
+                f"Sprachcode {v!r} sollte {proper!r} lauten",
             )
 
 
