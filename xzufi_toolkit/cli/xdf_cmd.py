@@ -30,6 +30,7 @@ from xzufi_toolkit.findings import Finding, Location, Report, Severity
 if TYPE_CHECKING:
     from xzufi_toolkit.reporters import RuleMeta
     from xzufi_toolkit.xdf.genericode import GenericodeList
+    from xzufi_toolkit.xdf.model import XdfDocument
 
 __all__ = ["command_group", "register"]
 
@@ -145,18 +146,27 @@ def _input_finding(code: str, exc: InputError) -> Finding:
     )
 
 
-def run_check(args: argparse.Namespace) -> int:
+def read_schema(path: str) -> tuple[XdfDocument, str]:
+    """The schema at ``path`` (``-``: standard input) and its display name; a
+    large file is streamed (:func:`~xzufi_toolkit.xdf.reader.read_xdf`)."""
     from xzufi_toolkit.cli.common import read_input
+    from xzufi_toolkit.xdf.reader import read_xdf, read_xdf_bytes
+
+    if path == "-":
+        raw, name = read_input(path)
+        return read_xdf_bytes(raw, file=name), name
+    return read_xdf(path), path
+
+
+def run_check(args: argparse.Namespace) -> int:
     from xzufi_toolkit.xdf.check import iter_findings
-    from xzufi_toolkit.xdf.reader import read_xdf_bytes
 
     check_report_file(args, args.schema)
     report = Report()
     for path in args.schema:
         report.documents += 1
         try:
-            raw, name = read_input(path)
-            doc = read_xdf_bytes(raw, file=name)
+            doc, name = read_schema(path)
         except InputError as exc:
             report.add(_input_finding("XDF-INPUT", exc))
             continue
@@ -171,17 +181,15 @@ def _codelists(paths: list[str]) -> list[tuple[str, GenericodeList]]:
 
 
 def run_jsonschema(args: argparse.Namespace) -> int:
-    from xzufi_toolkit.cli.common import read_input, write_output
+    from xzufi_toolkit.cli.common import write_output
     from xzufi_toolkit.io.atomicio import check_output
     from xzufi_toolkit.xdf.jsonschema import derive, dump
-    from xzufi_toolkit.xdf.reader import read_xdf_bytes
 
     inputs = [args.schema, *args.codelist]
     if args.output != "-":
         check_output(args.output, *inputs)
     check_report_file(args, inputs, [args.output])
-    raw, name = read_input(args.schema)
-    doc = read_xdf_bytes(raw, file=name)
+    doc, name = read_schema(args.schema)
     lists = _codelists(args.codelist)
     derived = derive(doc, codelists=lists, file=name)
     write_output(args.output, dump(derived.schema), *inputs)

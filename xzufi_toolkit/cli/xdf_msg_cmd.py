@@ -26,7 +26,7 @@ from xzufi_toolkit.cli.report_options import (
     emit_report,
     input_finding,
 )
-from xzufi_toolkit.cli.xdf_cmd import command_group
+from xzufi_toolkit.cli.xdf_cmd import command_group, read_schema
 from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
 from xzufi_toolkit.findings import Report
 
@@ -187,12 +187,11 @@ def _emit(report: Report, args: argparse.Namespace, inputs: list[str]) -> int:
 # -- handlers --------------------------------------------------------------------
 def run_xsd(args: argparse.Namespace) -> int:
     from xzufi_toolkit.xdf.genericode import read_genericode
-    from xzufi_toolkit.xdf.reader import read_xdf_bytes
     from xzufi_toolkit.xdf.xsd import build_xsd, xsd_notes
 
-    raw, name = read_input(args.schema)
+    doc, name = read_schema(args.schema)
     lists = tuple((p, read_genericode(p)) for p in args.codelist)
-    schema = read_xdf_bytes(raw, file=name).content
+    schema = doc.content
     xsd = build_xsd(schema, codelists=lists, file=name)
     write_output(args.output, xsd, args.schema, *args.codelist)
     for note in xsd_notes(schema, codelists=lists):
@@ -288,11 +287,10 @@ def run_read(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     from xzufi_toolkit.xdf.form import generate_form
     from xzufi_toolkit.xdf.genericode import read_genericode
-    from xzufi_toolkit.xdf.reader import read_xdf_bytes
 
-    raw, name = read_input(args.schema)
+    doc, _name = read_schema(args.schema)
     lists = tuple((p, read_genericode(p)) for p in args.codelist)
-    schema = read_xdf_bytes(raw, file=name).content
+    schema = doc.content
     form = generate_form(schema, codelists=lists, title=args.title)
     write_output(args.output, form.pdf, args.schema, *args.codelist)
     fields = len({s.name for s in form.slots})

@@ -267,7 +267,7 @@ def load_data_schema(
     """Read, derive and compile a schema once per process (keyed by file contents)."""
     from xzufi_toolkit.io.inputs import read_file
     from xzufi_toolkit.xdf.genericode import MAX_GC_BYTES, read_genericode
-    from xzufi_toolkit.xdf.reader import MAX_SCHEMA_BYTES, read_xdf_bytes
+    from xzufi_toolkit.xdf.reader import MAX_SCHEMA_BYTES, STREAM_BYTES, read_xdf, read_xdf_bytes
 
     name = schema_name or str(schema_path)
     data = read_file(schema_path, file=name, limit=MAX_SCHEMA_BYTES)
@@ -277,7 +277,11 @@ def load_data_schema(
     cached = _CACHE.get(tuple(key))
     if cached is not None:
         return cached
-    doc = read_xdf_bytes(data, file=name)
+    if len(data) > STREAM_BYTES and Path(schema_path).is_file():
+        del data  # a large schema is streamed, not parsed from memory
+        doc = read_xdf(schema_path, file=name, stream=True)
+    else:
+        doc = read_xdf_bytes(data, file=name)
     lists = [(str(p), read_genericode(p)) for p in codelist_paths]
     compiled = compile_schema(doc, codelists=lists, file=name)
     _CACHE[tuple(key)] = compiled

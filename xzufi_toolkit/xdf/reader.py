@@ -23,7 +23,12 @@ from typing import Any
 
 from lxml import etree
 
-from xzufi_toolkit.errors import InputError, LimitExceededError, UnsupportedVersionError
+from xzufi_toolkit.errors import (
+    InputError,
+    LimitExceededError,
+    MalformedXmlError,
+    UnsupportedVersionError,
+)
 from xzufi_toolkit.io import xmlsafe
 from xzufi_toolkit.xdf.model import (
     NAMESPACES,
@@ -46,10 +51,14 @@ from xzufi_toolkit.xdf.model import (
     XdfVersion,
 )
 
-__all__ = ["MAX_GROUP_DEPTH", "read_xdf", "read_xdf_bytes"]
+__all__ = ["MAX_GROUP_DEPTH", "STREAM_BYTES", "read_xdf", "read_xdf_bytes"]
 
 MAX_GROUP_DEPTH = 25
 MAX_SCHEMA_BYTES = 32 * 1024 * 1024
+# files above this are streamed: each Datenfeld becomes model as soon as it is
+# parsed and its subtree is dropped (the lxml tree of a schema is ~10x its bytes)
+STREAM_BYTES = 4 * 1024 * 1024
+_LIMITS = xmlsafe.XmlLimits(max_bytes=MAX_SCHEMA_BYTES)
 _NS_FAMILY = "urn:xoev-de:fim:standard:xdatenfelder"
 _VERSION_BY_NS = {ns: v for v, ns in NAMESPACES.items()}
 
@@ -250,6 +259,10 @@ class _Children:
         return any(n == name for n, _ in self.known)
 
 
+class _Fallback(Exception):
+    """A streamed placeholder would be kept verbatim: read the file whole instead."""
+
+
 @dataclass(slots=True)
 class _Reader:
     version: XdfVersion
@@ -257,6 +270,8 @@ class _Reader:
     file: str | None
     # (id, version) of the groups enclosing the one being read: cycle check
     stack: list[tuple[str, str | None]] = field(default_factory=list)
+    # streaming: fields already read, their elements emptied
+    prebuilt: dict[etree._Element, Datenfeld] = field(default_factory=dict)
 
     def error(self, message: str, el: etree._Element, hint: str | None = None) -> InputError:
         return InputError(message, file=self.file, line=xmlsafe.source_line(el), hint=hint)
@@ -277,19 +292,24 @@ class _Reader:
             if not isinstance(kid.tag, str):
                 continue  # comments and processing instructions are not kept
             if not self._ours(kid):
-                out.keep(kid)
+                self._keep(out, kid)
                 continue
             name = _local(kid)
             fn = handle.get(name)
             if fn is None or (name not in repeat and out.seen(name)):
-                out.keep(kid)
+                self._keep(out, kid)
                 continue
             value = fn(kid)
             if value is None:
-                out.keep(kid)
+                self._keep(out, kid)
             else:
                 out.add(name, value)
         return out
+
+    def _keep(self, out: _Children, el: etree._Element) -> None:
+        if self.prebuilt and any(e in self.prebuilt for e in el.iter()):
+            raise _Fallback  # its verbatim copy needs the emptied field's content
+        out.keep(el)
 
     # --- handlers -------------------------------------------------------------------
     def _meta_handlers(self) -> dict[str, Any]:
@@ -351,6 +371,9 @@ class _Reader:
         )
 
     def feld(self, el: etree._Element) -> Datenfeld:
+        built = self.prebuilt.get(el)
+        if built is not None:
+            return built
         handle = self._meta_handlers()
         handle.update(dict.fromkeys(FIELD_TEXT, _plain_text))
         handle.update(dict.fromkeys(FIELD_CODE, _code))
@@ -529,12 +552,14 @@ def _identify(root: etree._Element, file: str | None) -> tuple[XdfVersion, Messa
 
 def read_xdf_bytes(data: bytes, *, file: str | None = None) -> XdfDocument:
     """Read one XDatenfelder message (v2 or 3.0.0) from bytes."""
-    tree = xmlsafe.parse_bytes(
-        data, file=file, limits=xmlsafe.XmlLimits(max_bytes=MAX_SCHEMA_BYTES)
-    )
-    root = tree.getroot()
+    root = xmlsafe.parse_bytes(data, file=file, limits=_LIMITS).getroot()
+    return _document(root, None, file)
+
+
+def _document(root: etree._Element, reader: _Reader | None, file: str | None) -> XdfDocument:
     version, message = _identify(root, file)
-    reader = _Reader(version, NAMESPACES[version], file)
+    if reader is None:
+        reader = _Reader(version, NAMESPACES[version], file)
     want = "stammdatenschema" if message is MessageType.STAMMDATENSCHEMA else "datenfeldgruppe"
     build = reader.schema if message is MessageType.STAMMDATENSCHEMA else reader.gruppe
     got = reader.children(root, {"header": reader.header, want: build})
@@ -553,9 +578,74 @@ def read_xdf_bytes(data: bytes, *, file: str | None = None) -> XdfDocument:
     )
 
 
-def read_xdf(path: str | Path, *, file: str | None = None) -> XdfDocument:
-    """Read an XDatenfelder message from a file (bounded read, then :func:`read_xdf_bytes`)."""
-    from xzufi_toolkit.io.inputs import read_file
+def _read_streamed(path: str | Path, file: str) -> XdfDocument:
+    """The model of :func:`read_xdf_bytes`, with each Datenfeld read when its
+    ``enthaelt`` ends and then emptied. A field is left whole (and read by the
+    tree walk, in document order, as without streaming) when it does not read,
+    holds elements nested beyond the depth limit, or sits where the tree walk
+    would not read it as a field."""
+    reader: _Reader | None = None
+    root: etree._Element | None = None
+    enthaelt = datenfeld = ""
+    for _event, el in xmlsafe.iterparse(path, file=file, limits=_LIMITS):
+        if root is None:
+            root = el.getroottree().getroot()
+            ns = etree.QName(root).namespace or ""
+            version = _VERSION_BY_NS.get(ns)
+            if version is not None:
+                reader = _Reader(version, ns, file)
+                enthaelt, datenfeld = f"{{{ns}}}enthaelt", f"{{{ns}}}datenfeld"
+        if reader is not None and el.tag == enthaelt:
+            _prebuild(reader, el, datenfeld)
+    if root is None:
+        raise MalformedXmlError("no root element", file=file, line=1)
+    deep = xmlsafe.too_deep(root, _LIMITS.max_depth)
+    if deep is not None:
+        raise LimitExceededError(
+            f"nesting deeper than {_LIMITS.max_depth} levels",
+            file=file,
+            line=xmlsafe.source_line(deep),
+        )
+    return _document(root, reader, file)
+
+
+def _prebuild(reader: _Reader, enthaelt: etree._Element, datenfeld: str) -> None:
+    kids = [k for k in enthaelt if isinstance(k.tag, str)]
+    if enthaelt.attrib or len(kids) != 1 or kids[0].tag != datenfeld:
+        return
+    fld = kids[0]
+    level = sum(1 for _ in fld.iterancestors()) + 1
+    if xmlsafe.too_deep(fld, _LIMITS.max_depth - level + 1) is not None:
+        return  # the depth check after parsing must still see it
+    try:
+        built = reader.feld(fld)
+    except InputError:
+        return  # raised again by the tree walk, in its order
+    reader.prebuilt[fld] = built
+    fld.clear()  # its tail is whitespace inside <enthaelt>, never read
+
+
+def read_xdf(
+    path: str | Path, *, file: str | None = None, stream: bool | None = None
+) -> XdfDocument:
+    """Read an XDatenfelder message from a file.
+
+    ``stream`` (default: for regular files above :data:`STREAM_BYTES`) reads
+    it with ``iterparse`` into the same model with the same errors; otherwise
+    the file is read whole (bounded) and given to :func:`read_xdf_bytes`.
+    """
+    import stat
+
+    from xzufi_toolkit.io.inputs import read_errors, read_file
 
     name = str(path) if file is None else file
+    if stream is None:
+        with read_errors(name):
+            info = Path(path).stat()
+        stream = stat.S_ISREG(info.st_mode) and STREAM_BYTES < info.st_size <= MAX_SCHEMA_BYTES
+    if stream:
+        try:
+            return _read_streamed(path, name)
+        except _Fallback:
+            pass
     return read_xdf_bytes(read_file(path, file=name, limit=MAX_SCHEMA_BYTES), file=name)
