@@ -96,6 +96,42 @@ def test_form_is_tagged_and_embeds_every_font(blaue_karte: Stammdatenschema) -> 
     assert check_tagged(generate_form(blaue_karte).pdf) == []
 
 
+def _type0_fonts(pdf: bytes) -> list[Any]:
+    """Every Type0 font of ``pdf``, resolved to plain values (streams with their bytes)."""
+    import io
+
+    import pikepdf
+
+    def plain(obj: Any) -> Any:
+        if isinstance(obj, pikepdf.Stream):
+            return {str(k): plain(v) for k, v in obj.items()}, obj.read_bytes()
+        if isinstance(obj, pikepdf.Dictionary):
+            return {str(k): plain(v) for k, v in obj.items()}
+        if isinstance(obj, pikepdf.Array):
+            return [plain(v) for v in obj]
+        return str(obj) if isinstance(obj, pikepdf.Name) else obj
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return [
+            plain(o)
+            for o in doc.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Subtype") == pikepdf.Name.Type0
+        ]
+
+
+def test_generated_and_filled_forms_embed_the_font_alike(
+    blaue_karte: Stammdatenschema, application: dict[str, Any]
+) -> None:
+    # one embedding (form.fonts.embed_font) for the labels and for the filled values
+    generated = generate_form(blaue_karte).pdf
+    filled, _notes = fill_schema_form(blaue_karte, application)
+    (label_font,) = _type0_fonts(generated)
+    value_fonts = _type0_fonts(filled)
+    assert value_fonts and all(f == label_font for f in value_fonts)
+    descendant = label_font["/DescendantFonts"][0]
+    assert descendant["/DW"] == 1000 and descendant["/CIDToGIDMap"] == "/Identity"
+
+
 def test_labels_come_from_bezeichnung_eingabe(blaue_karte: Stammdatenschema) -> None:
     pdf = generate_form(blaue_karte).pdf
     out = subprocess.run(

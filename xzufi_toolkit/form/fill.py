@@ -323,71 +323,16 @@ class FormFiller:
         _renumber_pages(writer, form_pages, form_pages + len(pages), self.font, font_ref)
 
     def _add_font(self, writer: PdfWriter) -> IndirectObject:
-        """Embed the subset as a Type0/CIDFontType2 font and register it in /DR."""
-        from pypdf.generic import (
-            ArrayObject,
-            DictionaryObject,
-            EncodedStreamObject,
-            NameObject,
-            NumberObject,
-            TextStringObject,
-        )
+        """Embed the subset (:func:`.fonts.embed_font`) and register it in /DR."""
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
 
-        f = self.font
-        file2 = EncodedStreamObject()
-        file2._data = f.compressed
-        file2[NameObject("/Filter")] = NameObject("/FlateDecode")
-        file2[NameObject("/Length1")] = NumberObject(len(f.ttf))
-        to_unicode = EncodedStreamObject()
-        to_unicode._data = f.to_unicode
-        to_unicode[NameObject("/Filter")] = NameObject("/FlateDecode")
-        descriptor = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/FontDescriptor"),
-                NameObject("/FontName"): NameObject(f"/{f.base_name}"),
-                NameObject("/Flags"): NumberObject(32),
-                NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in f.bbox),
-                NameObject("/ItalicAngle"): NumberObject(0),
-                NameObject("/Ascent"): NumberObject(f.ascent),
-                NameObject("/Descent"): NumberObject(f.descent),
-                NameObject("/CapHeight"): NumberObject(f.cap_height),
-                NameObject("/StemV"): NumberObject(80),
-                NameObject("/FontFile2"): writer._add_object(file2),
-            }
-        )
+        from xzufi_toolkit.form.fonts import embed_font
+
         if self._widths is None:
             self._widths = ArrayObject(
-                [NumberObject(0), ArrayObject(NumberObject(w) for w in f.widths)]
+                [NumberObject(0), ArrayObject(NumberObject(w) for w in self.font.widths)]
             )
-        cid_font = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/CIDFontType2"),
-                NameObject("/BaseFont"): NameObject(f"/{f.base_name}"),
-                NameObject("/CIDSystemInfo"): DictionaryObject(
-                    {
-                        NameObject("/Registry"): TextStringObject("Adobe"),
-                        NameObject("/Ordering"): TextStringObject("Identity"),
-                        NameObject("/Supplement"): NumberObject(0),
-                    }
-                ),
-                NameObject("/FontDescriptor"): writer._add_object(descriptor),
-                NameObject("/DW"): NumberObject(1000),
-                NameObject("/W"): self._widths,
-                NameObject("/CIDToGIDMap"): NameObject("/Identity"),
-            }
-        )
-        type0 = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type0"),
-                NameObject("/BaseFont"): NameObject(f"/{f.base_name}"),
-                NameObject("/Encoding"): NameObject("/Identity-H"),
-                NameObject("/DescendantFonts"): ArrayObject([writer._add_object(cid_font)]),
-                NameObject("/ToUnicode"): writer._add_object(to_unicode),
-            }
-        )
-        ref: IndirectObject = writer._add_object(type0)
+        ref: IndirectObject = embed_font(writer, self.font, widths=self._widths)
         acro: Any = writer.root_object["/AcroForm"].get_object()
         dr: Any = acro.get("/DR")
         if dr is None:

@@ -42,7 +42,15 @@ from typing import Any
 from xzufi_toolkit.errors import SchemaError
 from xzufi_toolkit.io.resources import data_file
 
-__all__ = ["FormFont", "GlyphRun", "ShapedGlyph", "build_font", "form_font", "repertoire"]
+__all__ = [
+    "FormFont",
+    "GlyphRun",
+    "ShapedGlyph",
+    "build_font",
+    "embed_font",
+    "form_font",
+    "repertoire",
+]
 
 # Windows-1252 printable characters, so any value the standard fonts could show shows here too.
 _CP1252 = bytes(b for b in range(0x20, 0x100) if b not in (0x7F, 0x81, 0x8D, 0x8F, 0x90, 0x9D))
@@ -459,6 +467,78 @@ def build_font(codepoints: Iterable[int] | None = None) -> FormFont:
 def form_font() -> FormFont:
     """The shared subset (built on first use, then reused for every fill)."""
     return build_font()
+
+
+def embed_font(writer: Any, font: FormFont, *, widths: Any = None) -> Any:
+    """Add ``font`` to a pypdf ``writer`` as a Type0/CIDFontType2 font (Identity-H,
+    glyph ids as CIDs) with its ToUnicode map; the indirect reference of the Type0
+    font. ``widths`` is a ``/W`` array to share between several embeddings.
+
+    The one embedding of the form font: the fill engine and ``form generate`` use it.
+    """
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        EncodedStreamObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    def stream(data: bytes, **extra: Any) -> Any:
+        s = EncodedStreamObject()
+        s._data = data
+        s[NameObject("/Filter")] = NameObject("/FlateDecode")
+        for k, v in extra.items():
+            s[NameObject(f"/{k}")] = v
+        return writer._add_object(s)
+
+    descriptor = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/FontDescriptor"),
+            NameObject("/FontName"): NameObject(f"/{font.base_name}"),
+            NameObject("/Flags"): NumberObject(32),
+            NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in font.bbox),
+            NameObject("/ItalicAngle"): NumberObject(0),
+            NameObject("/Ascent"): NumberObject(font.ascent),
+            NameObject("/Descent"): NumberObject(font.descent),
+            NameObject("/CapHeight"): NumberObject(font.cap_height),
+            NameObject("/StemV"): NumberObject(80),
+            NameObject("/FontFile2"): stream(font.compressed, Length1=NumberObject(len(font.ttf))),
+        }
+    )
+    if widths is None:
+        widths = ArrayObject([NumberObject(0), ArrayObject(NumberObject(w) for w in font.widths)])
+    cid = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/CIDFontType2"),
+            NameObject("/BaseFont"): NameObject(f"/{font.base_name}"),
+            NameObject("/CIDSystemInfo"): DictionaryObject(
+                {
+                    NameObject("/Registry"): TextStringObject("Adobe"),
+                    NameObject("/Ordering"): TextStringObject("Identity"),
+                    NameObject("/Supplement"): NumberObject(0),
+                }
+            ),
+            NameObject("/FontDescriptor"): writer._add_object(descriptor),
+            NameObject("/DW"): NumberObject(1000),
+            NameObject("/W"): widths,
+            NameObject("/CIDToGIDMap"): NameObject("/Identity"),
+        }
+    )
+    return writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type0"),
+                NameObject("/BaseFont"): NameObject(f"/{font.base_name}"),
+                NameObject("/Encoding"): NameObject("/Identity-H"),
+                NameObject("/DescendantFonts"): ArrayObject([writer._add_object(cid)]),
+                NameObject("/ToUnicode"): stream(font.to_unicode),
+            }
+        )
+    )
 
 
 def _to_unicode_cmap(cmap: dict[int, int]) -> bytes:

@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from xzufi_toolkit.findings import Finding
-from xzufi_toolkit.form.fonts import FormFont, form_font
+from xzufi_toolkit.form.fonts import FormFont, embed_font, form_font
 from xzufi_toolkit.form.layout import wrap
 from xzufi_toolkit.form.tagging import Tagger, apply_structure
 from xzufi_toolkit.form.values import FieldValue
@@ -54,8 +54,7 @@ from xzufi_toolkit.xdf.xsd import (
 )
 
 if TYPE_CHECKING:
-    from pypdf import PdfWriter
-    from pypdf.generic import DictionaryObject, IndirectObject
+    from pypdf.generic import DictionaryObject
 
     from xzufi_toolkit.form.fill import FormFiller
 
@@ -679,7 +678,7 @@ def _write_pdf(layout: _Layout, title: str, font: FormFont) -> bytes:
     )
 
     writer = PdfWriter()
-    font_ref = _embed_font(writer, font)
+    font_ref = embed_font(writer, font)
     resources = DictionaryObject(
         {NameObject("/Font"): DictionaryObject({NameObject(f"/{FONT}"): font_ref})}
     )
@@ -733,75 +732,6 @@ def _write_pdf(layout: _Layout, title: str, font: FormFont) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _embed_font(writer: PdfWriter, font: FormFont) -> IndirectObject:
-    """The subset as a Type0/CIDFontType2 font with its ToUnicode map (Identity-H).
-
-    The fill engine embeds the same subset the same way for the values.
-    """
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        EncodedStreamObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
-    )
-
-    def stream(data: bytes, **extra: Any) -> Any:
-        s = EncodedStreamObject()
-        s._data = data
-        s[NameObject("/Filter")] = NameObject("/FlateDecode")
-        for k, v in extra.items():
-            s[NameObject(f"/{k}")] = v
-        return writer._add_object(s)
-
-    descriptor = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/FontDescriptor"),
-            NameObject("/FontName"): NameObject(f"/{font.base_name}"),
-            NameObject("/Flags"): NumberObject(32),
-            NameObject("/FontBBox"): ArrayObject(NumberObject(v) for v in font.bbox),
-            NameObject("/ItalicAngle"): NumberObject(0),
-            NameObject("/Ascent"): NumberObject(font.ascent),
-            NameObject("/Descent"): NumberObject(font.descent),
-            NameObject("/CapHeight"): NumberObject(font.cap_height),
-            NameObject("/StemV"): NumberObject(80),
-            NameObject("/FontFile2"): stream(font.compressed, Length1=NumberObject(len(font.ttf))),
-        }
-    )
-    cid = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/CIDFontType2"),
-            NameObject("/BaseFont"): NameObject(f"/{font.base_name}"),
-            NameObject("/CIDSystemInfo"): DictionaryObject(
-                {
-                    NameObject("/Registry"): TextStringObject("Adobe"),
-                    NameObject("/Ordering"): TextStringObject("Identity"),
-                    NameObject("/Supplement"): NumberObject(0),
-                }
-            ),
-            NameObject("/FontDescriptor"): writer._add_object(descriptor),
-            NameObject("/W"): ArrayObject(
-                [NumberObject(0), ArrayObject(NumberObject(w) for w in font.widths)]
-            ),
-            NameObject("/CIDToGIDMap"): NameObject("/Identity"),
-        }
-    )
-    return writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type0"),
-                NameObject("/BaseFont"): NameObject(f"/{font.base_name}"),
-                NameObject("/Encoding"): NameObject("/Identity-H"),
-                NameObject("/DescendantFonts"): ArrayObject([writer._add_object(cid)]),
-                NameObject("/ToUnicode"): stream(font.to_unicode),
-            }
-        )
-    )
 
 
 # -- values -------------------------------------------------------------------------
