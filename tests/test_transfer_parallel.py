@@ -148,3 +148,38 @@ def test_a_range_that_fails_continues_in_one_process(
     one = _report(path, 1)
     monkeypatch.setattr(bulk, "_run_chunk", _third_range_fails)
     assert _report(path, 2) == one
+
+
+def test_lines_past_65535_are_the_same_in_one_process_and_in_ranges(
+    tmp_path: Path, small_ranges: None
+) -> None:
+    """libxml2 keeps 16 bits of an element's line: past 65,535 it answers with a
+    neighbouring text node's line (the end of the whitespace after the start tag).
+    ``xmlsafe.source_line`` corrects that, so both reports name the true lines."""
+    bodies = _bodies()
+    path = _message(tmp_path, bodies + "\n" * 70_000 + bodies)
+    one = _report(path, 1)
+    lines = path.read_text("utf-8").splitlines()
+    late = [c for c in one if isinstance(c[2], int) and c[2] > 65_535]
+    assert late
+    for finding in late:  # each names the line of an element's start tag
+        assert isinstance(finding[2], int) and lines[finding[2] - 1].lstrip().startswith("<")
+    assert _report(path, 2) == one
+
+
+def test_source_line_past_65535_names_the_start_tag() -> None:
+    from xzufi_toolkit.io import xmlsafe
+
+    head = '<?xml version="1.0"?>\n<r>\n' + "  <e>x</e>\n" * 70_000
+    tail = "  <f>\n    <g>y</g>\n  </f>\n  <h/>\n  <i a='1'><j>z</j></i>\n</r>\n"
+    root = xmlsafe.parse_bytes((head + tail).encode()).getroot()
+    first = 70_000 + 3  # line of <f>
+    got = {el.tag: xmlsafe.source_line(el) for el in root.iter("e", "f", "g", "h", "i", "j")}
+    assert got == {
+        "e": 70_002,
+        "f": first,
+        "g": first + 1,
+        "h": first + 3,
+        "i": first + 4,
+        "j": first + 4,
+    }

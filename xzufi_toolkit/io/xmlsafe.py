@@ -193,10 +193,39 @@ def _syntax_error(exc: etree.XMLSyntaxError, file: str | None) -> InputError:
     return MalformedXmlError(f"malformed XML: {msg}", file=file, line=line, hint=hint)
 
 
+#: libxml2 keeps an element's line in 16 bits (``xmlNode.line``, at most 65,535).
+_LINE_CAP = 65_535
+
+
 def source_line(el: etree._Element) -> int | None:
-    """The element's line number (lxml-stubs mistype ``sourceline``)."""
+    """The element's line number (lxml-stubs mistype ``sourceline``).
+
+    Past line 65,535 libxml2 cannot store an element's line; lxml parses with
+    ``XML_PARSE_BIG_LINES``, under which only text nodes keep a large line, and
+    ``xmlGetLineNo`` answers for an element with its first child's line, else its
+    next sibling's. A text node's line is where the parser stood after reading it,
+    the end of the text: the whitespace after ``<schreibe>`` ends a line below it.
+    Corrected here from the same nodes, so a streamed parse and a parse of a short
+    range give the same number."""
     line = getattr(el, "sourceline", None)
-    return line if isinstance(line, int) else None
+    if not isinstance(line, int):
+        return None
+    return line if line < _LINE_CAP else _big_line(el, line)
+
+
+def _big_line(el: etree._Element, line: int) -> int:
+    """The start tag's line from what libxml2 answered past 65,535 (see above)."""
+    if el.text is not None:  # the first child is a text node: its end line
+        return line - el.text.count("\n")
+    if len(el):  # the first child starts right after the start tag
+        first = el[0]
+        nested = getattr(first, "sourceline", None)
+        if isinstance(first.tag, str) and isinstance(nested, int) and nested >= _LINE_CAP:
+            return _big_line(first, nested)
+        return line
+    if el.tail is not None:  # empty element: the text after it, to its end
+        return line - el.tail.count("\n")
+    return line
 
 
 @cache
