@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_form_foreign import _render_mupdf
 from test_xdf_message import BLAUE_KARTE, LEISTUNG, data_for, schemas
 
 from xzufi_toolkit.cli.main import main
@@ -44,14 +45,8 @@ FORM_TEXT = st.sampled_from(sorted(set("".join(NAMES.values()) + "abcßäöüXYZ
 
 
 def render_mupdf(pdf: bytes, page: int = 1, *, dpi: float = 100.0) -> GrayImage:
-    pymupdf = pytest.importorskip("pymupdf")  # a bench extra
-    doc = pymupdf.open(stream=pdf, filetype="pdf")
-    try:
-        pix = doc[page - 1].get_pixmap(dpi=int(dpi), colorspace=pymupdf.csGRAY, annots=True)
-        rows = [pix.samples[y * pix.stride : y * pix.stride + pix.width] for y in range(pix.height)]
-        return GrayImage(pix.width, pix.height, b"".join(rows))
-    finally:
-        doc.close()
+    pytest.importorskip("pymupdf")  # a bench extra
+    return _render_mupdf(pdf, page, dpi=dpi)  # the foreign-form tests' MuPDF rendering
 
 
 ENGINES = {"pdfium": render_pdfium, "poppler": render_poppler, "mupdf": render_mupdf}

@@ -23,9 +23,10 @@ from xzufi_toolkit.cli.report_options import (
     add_report_options,
     check_report_file,
     emit_report,
+    input_finding,
 )
 from xzufi_toolkit.errors import InputError
-from xzufi_toolkit.findings import Finding, Location, Report, Severity
+from xzufi_toolkit.findings import Report
 
 if TYPE_CHECKING:
     from xzufi_toolkit.reporters import RuleMeta
@@ -137,15 +138,6 @@ def _rules() -> dict[str, RuleMeta]:
     return {**check.RULES, **jsonschema.RULES, **data.RULES}
 
 
-def _input_finding(code: str, exc: InputError) -> Finding:
-    return Finding(
-        code,
-        Severity.ERROR,
-        exc.message + (f" ({exc.hint})" if exc.hint else ""),
-        Location(file=exc.file, line=exc.line),
-    )
-
-
 def read_schema(path: str) -> tuple[XdfDocument, str]:
     """The schema at ``path`` (``-``: standard input) and its display name; a
     large file is streamed (:func:`~xzufi_toolkit.xdf.reader.read_xdf`)."""
@@ -168,7 +160,7 @@ def run_check(args: argparse.Namespace) -> int:
         try:
             doc, name = read_schema(path)
         except InputError as exc:
-            report.add(_input_finding("XDF-INPUT", exc))
+            report.add(input_finding("XDF-INPUT", exc))
             continue
         report.extend(iter_findings(doc, file=name))
     return emit_report(report, args, rules=_rules(), inputs=args.schema)
@@ -209,7 +201,7 @@ def run_data_check(args: argparse.Namespace) -> int:
         try:
             raw, name = read_input(path)
         except InputError as exc:
-            report.add(_input_finding("DATA-INPUT", exc))
+            report.add(input_finding("DATA-INPUT", exc))
             report.documents += 1
             continue
         one = check_data(raw, ds, file=name, show_values=args.show_values)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from xzufi_toolkit.errors import InputError
 from xzufi_toolkit.findings import Finding, Location, Report, Severity
 from xzufi_toolkit.reporters import RuleMeta
 from xzufi_toolkit.xdf.model import (
@@ -36,7 +37,15 @@ from xzufi_toolkit.xdf.model import (
 from xzufi_toolkit.xdf.patterns import pattern_risk
 from xzufi_toolkit.xdf.rules import parse_rule
 
-__all__ = ["RULES", "check", "check_file", "is_valid", "iter_findings", "xsd_regex_error"]
+__all__ = [
+    "RULES",
+    "check",
+    "check_file",
+    "input_report",
+    "is_valid",
+    "iter_findings",
+    "xsd_regex_error",
+]
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -611,22 +620,18 @@ def is_valid(doc: XdfDocument) -> bool:
 
 def check_file(path: str | Path, *, file: str | None = None) -> Report:
     """Read and check a file; an unreadable one is one ``XDF-INPUT`` finding."""
-    from xzufi_toolkit.errors import InputError
     from xzufi_toolkit.xdf.reader import read_xdf
 
     name = str(path) if file is None else file
     try:
         doc = read_xdf(path, file=name)
     except InputError as exc:
-        return Report(
-            findings=[
-                Finding(
-                    "XDF-INPUT",
-                    Severity.ERROR,
-                    exc.message + (f" ({exc.hint})" if exc.hint else ""),
-                    Location(file=exc.file, line=exc.line),
-                )
-            ],
-            documents=1,
-        )
+        return input_report("XDF-INPUT", exc)
     return check(doc, file=name)
+
+
+def input_report(code: str, exc: InputError) -> Report:
+    """The report of one input that cannot be read: one error finding ``code``."""
+    text = exc.message + (f" ({exc.hint})" if exc.hint else "")
+    finding = Finding(code, Severity.ERROR, text, Location(file=exc.file, line=exc.line))
+    return Report(findings=[finding], documents=1)

@@ -523,21 +523,12 @@ def check_data(
 ) -> Report:
     """Parse and check one data file's bytes; unreadable JSON is a ``DATA-INPUT`` finding."""
     from xzufi_toolkit.errors import InputError
+    from xzufi_toolkit.xdf.check import input_report
 
     try:
         value = parse_case_json(data, file=file)
     except InputError as exc:
-        return Report(
-            findings=[
-                Finding(
-                    "DATA-INPUT",
-                    Severity.ERROR,
-                    exc.message + (f" ({exc.hint})" if exc.hint else ""),
-                    Location(file=exc.file, line=exc.line),
-                )
-            ],
-            documents=1,
-        )
+        return input_report("DATA-INPUT", exc)
     return Report(
         findings=list(iter_data_findings(value, ds, file=file, show_values=show_values)),
         documents=1,
