@@ -16,7 +16,13 @@ from lxml import etree
 from test_pvog_leistung import canon  # the tree comparison of the PVOG corpus
 
 from xzufi_toolkit.io import xmlsafe
-from xzufi_toolkit.xzufi import load_schema, read_leistung, write_leistung
+from xzufi_toolkit.xzufi import (
+    load_schema,
+    read_leistung,
+    read_transfer,
+    write_leistung,
+    write_transfer,
+)
 from xzufi_toolkit.xzufi.versions import spec_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,3 +169,26 @@ def test_wrapped_verrichtung_in_231_is_written_back_wrapped() -> None:
     out = write_leistung(result.leistung, "2.3.1").data
     assert canon(xmlsafe.parse_bytes(out).getroot()) == canon(xmlsafe.parse_bytes(data).getroot())
     assert load_schema("2.3.1").validate(xmlsafe.parse_bytes(out))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messy_documents())
+def test_transfer_entry_round_trip_keeps_the_leistung_as_read(
+    doc: tuple[bytes, str, bool],
+) -> None:
+    data, version, _ = doc
+    ns = spec_for(version).ns
+    leistung = data.split(b"?>", 1)[1]  # as written, its namespace declarations included
+    message = (
+        (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<xzufi:xzufi.transfer xmlns:xzufi="{ns}"'
+            f' xzufiVersion="{version}"><xzufi:nachrichtenkopf/><xzufi:schreibe>'
+        ).encode()
+        + leistung
+        + b"</xzufi:schreibe></xzufi:xzufi.transfer>"
+    )
+    out = write_transfer(read_transfer(message).message)
+    assert out.findings == []
+    assert canon(xmlsafe.parse_bytes(out.data).getroot()) == canon(
+        xmlsafe.parse_bytes(message).getroot()
+    )
