@@ -150,3 +150,29 @@ def test_every_code_is_documented() -> None:
     for code in {**RULES, **jsonschema.RULES, **data.RULES}:
         assert f"| `{code}` |" in doc, code
     assert "(xdf-rules.md)" in (XDF.parent.parent / "docs" / "rules.md").read_text()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_cli_list_rules(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from xzufi_toolkit.xdf import jsonschema
+
+    assert main(["xdf", "check", "--list-rules", "--lang", lang]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    headings = [line for line in lines if line.startswith("# ")]
+    assert headings == [
+        f"# {len(RULES)} rules: xdf check (quality of the schema)",
+        f"# {len(jsonschema.RULES)} notes: xdf jsonschema (deriving)",
+    ]
+    rows = [line.split("\t") for line in lines if not line.startswith("# ")]
+    assert rows == [
+        [code, r.severity.value, r.title(lang)] for code, r in {**RULES, **jsonschema.RULES}.items()
+    ]
+    assert ["XDF-PRAEZ-007", "warning"] in [row[:2] for row in rows]
+
+
+def test_cli_check_without_schema_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["xdf", "check"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines() == [
+        "xzufi: error: no SCHEMA given (xzufi xdf check SCHEMA… or --list-rules)"
+    ]

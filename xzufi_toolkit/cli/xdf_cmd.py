@@ -25,7 +25,7 @@ from xzufi_toolkit.cli.report_options import (
     emit_report,
     input_finding,
 )
-from xzufi_toolkit.errors import InputError
+from xzufi_toolkit.errors import InputError, UsageError
 from xzufi_toolkit.findings import Report
 
 if TYPE_CHECKING:
@@ -87,7 +87,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "2: usage error."
         ),
     )
-    check.add_argument("schema", nargs="+", metavar="SCHEMA", help="schema file(s), or '-'")
+    check.add_argument("schema", nargs="*", metavar="SCHEMA", help="schema file(s), or '-'")
+    check.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="list the XDF- codes with severity and title (--lang) and exit",
+    )
     add_report_options(check)
     check.set_defaults(handler=run_check)
 
@@ -150,9 +155,28 @@ def read_schema(path: str) -> tuple[XdfDocument, str]:
     return read_xdf(path), path
 
 
+def _list_rules(args: argparse.Namespace) -> int:
+    from xzufi_toolkit.cli.report_options import resolve_lang
+    from xzufi_toolkit.xdf import check, jsonschema
+
+    lang = resolve_lang(args)
+    for title, rules in (
+        (f"# {len(check.RULES)} rules: xdf check (quality of the schema)", check.RULES),
+        (f"# {len(jsonschema.RULES)} notes: xdf jsonschema (deriving)", jsonschema.RULES),
+    ):
+        sys.stdout.write(title + "\n")
+        for code, r in rules.items():
+            sys.stdout.write(f"{code}\t{r.severity.value}\t{r.title(lang)}\n")
+    return 0
+
+
 def run_check(args: argparse.Namespace) -> int:
     from xzufi_toolkit.xdf.check import iter_findings
 
+    if args.list_rules:
+        return _list_rules(args)
+    if not args.schema:
+        raise UsageError("no SCHEMA given", hint="xzufi xdf check SCHEMA… or --list-rules")
     check_report_file(args, args.schema)
     report = Report()
     for path in args.schema:
