@@ -316,3 +316,108 @@ def test_only_xzufi_counts_skipped_in_json_and_stdin(
     out = capsys.readouterr().out
     assert out.startswith("0 document(s) checked, 1 skipped (not XZuFi): 0 error(s), 0 warning")
     assert out.endswith(" – valid\n")
+
+
+# -- accepted findings: fixtures/ci/suppress/<case>/ (expected.json: cwd, args, exit,
+# the codes reported per file, or the configuration error) ---------------------------------
+SUPPRESS = sorted(p.name for p in (CI / "suppress").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", SUPPRESS)
+def test_suppression_cases(
+    case: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(CI / "suppress" / case, repo)
+    (repo / ".git").mkdir()
+    spec = json.loads((repo / "expected.json").read_text(encoding="utf-8"))
+    cwd = repo / spec["cwd"]
+    monkeypatch.chdir(cwd)
+    target = os.path.relpath(repo, cwd)
+    rc = main(["validate", "-f", "json", target, *spec["args"]])
+    out, err = capsys.readouterr()
+    assert rc == spec["exit"], err
+    if "error" in spec:
+        assert err.count("\n") == 1 and err.startswith("xzufi: error: ")
+        assert spec["error"] in err
+        return
+    reported: dict[str, list[str]] = {name: [] for name in spec["reported"]}
+    for f in json.loads(out)["findings"]:
+        name = Path(os.path.relpath(cwd / f["location"]["file"], repo)).as_posix()
+        reported.setdefault(name, []).append(f["code"])
+    assert reported == spec["reported"]
+
+
+def test_baseline_survives_edits_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A baseline names code, file and fingerprint, not the line: lines added above
+    keep it valid; a new finding is still reported; other folders find the files."""
+    cat = tmp_path / "catalog"
+    cat.mkdir()
+    key = (INVALID / "XZ-KEY-001-key-13-digits.xml").read_text(encoding="utf-8")
+    (cat / "a.xml").write_text(key, encoding="utf-8")
+    (cat / "b.xml").write_text(REQ_006.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    base = tmp_path / "ci" / "xzufi-baseline.json"
+    base.parent.mkdir()
+    assert main(["validate", "--isolated", "--write-baseline", str(base), "catalog"]) == 0
+    out, err = capsys.readouterr()
+    assert "2 finding(s) written to the baseline" in err and "0 error(s)" in out
+    entries = json.loads(base.read_text(encoding="utf-8"))["findings"]
+    assert [(e["code"], e["file"]) for e in entries] == [
+        ("XZ-KEY-001", "../catalog/a.xml"),
+        ("XZ-REQ-006", "../catalog/b.xml"),
+    ]
+    assert all("line" not in e for e in entries)
+    # lines inserted above the finding, and a new finding in b.xml
+    (cat / "a.xml").write_text(
+        key.replace("?>\n", "?>\n<!-- moved\n\n\ndown -->\n", 1), encoding="utf-8"
+    )
+    (cat / "b.xml").write_text(
+        REQ_006.read_text(encoding="utf-8").replace(
+            "<code>99010022001012</code>", "<code>9901002200101</code>", 1
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(cat)  # another folder: files are relative to the baseline's folder
+    rc = main(["validate", "--isolated", "-f", "json", "--baseline", str(base), "."])
+    out, err = capsys.readouterr()
+    codes = sorted((f["location"]["file"], f["code"]) for f in json.loads(out)["findings"])
+    assert "2 finding(s) in the baseline not reported" in err
+    assert codes == [("b.xml", "XZ-KEY-001")]  # the new one; XZ-REQ-006 of b.xml is known
+    assert rc == 1
+
+
+BASELINE_ERRORS = [
+    ("not json", '{"version": 1,\n "findings": [\n', 3, "baseline is not JSON"),
+    ("old version", '{"version": 0, "findings": []}\n', 1, "not an xzufi baseline"),
+    (
+        "unknown code",
+        '{"version": 1, "findings": [\n'
+        ' {"code": "XZ-KEY-001", "file": "a.xml", "fingerprint": "0"},\n'
+        ' {"code": "XZ-KEY-999", "file": "a.xml", "fingerprint": "1"}\n]}\n',
+        3,
+        "unknown rule code 'XZ-KEY-999' in the baseline",
+    ),
+    ("bad entry", '{"version": 1, "findings": [\n ["XZ-KEY-001"]\n]}\n', 2, "needs 'code'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [c[1:] for c in BASELINE_ERRORS],
+    ids=[c[0] for c in BASELINE_ERRORS],
+)
+def test_bad_baseline_is_a_config_error(
+    text: str, line: int, fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = tmp_path / "b.json"
+    base.write_text(text, encoding="utf-8")
+    assert main(["validate", "--isolated", "--baseline", str(base), str(REQ_006)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"xzufi: error: {base}:{line}: ") and fragment in err
+    assert main(["validate", "--baseline", str(base), "--write-baseline", "x.json", "a"]) == 2

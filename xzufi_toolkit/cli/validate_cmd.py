@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from xzufi_toolkit.reporters import RuleMeta
     from xzufi_toolkit.validate.api import Options
     from xzufi_toolkit.validate.config import RuleConfig
+    from xzufi_toolkit.validate.suppress import Baseline
 
 __all__ = ["register"]
 
@@ -106,6 +107,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="skip, quietly, XML whose root is surely not XZuFi (a pom.xml); they are counted"
         " as skipped (default: off; the pre-commit hook sets it)",
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not in this baseline (written by --write-baseline)",
+    )
+    p.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="write the current findings to FILE as the accepted baseline; exit 0",
     )
     p.add_argument("--list-rules", action="store_true", help="list the rule codes and exit")
     p.add_argument(
@@ -237,8 +248,47 @@ def run(args: argparse.Namespace) -> int:
         xsd.schema_path("2.2.0", args.schema_dir)  # fail early with exit 2 when it is missing
     paths = _expand(args.paths)
     files = [p for p in paths if p != _STDIN]
+    baseline = _baseline(args, files)  # a bad baseline fails before the run
     report = _validate(args, options, files, stdin=_STDIN in paths)
+    _accepted(args, report, baseline)
     return _emit(args, report, config, files)
+
+
+def _baseline(args: argparse.Namespace, files: list[str]) -> Baseline | None:
+    from xzufi_toolkit.validate.registry import RULES
+    from xzufi_toolkit.validate.suppress import load_baseline
+
+    if args.baseline and args.write_baseline:
+        raise UsageError("--baseline and --write-baseline exclude each other")
+    if args.write_baseline:
+        from xzufi_toolkit.io.atomicio import check_output
+
+        check_output(args.write_baseline, *files)
+    return load_baseline(args.baseline, set(RULES)) if args.baseline else None
+
+
+def _accepted(args: argparse.Namespace, report: Report, baseline: Baseline | None) -> None:
+    """Drop what inline comments ignore and what the baseline holds (or write it)."""
+    from xzufi_toolkit.validate.registry import RULES
+    from xzufi_toolkit.validate.suppress import apply_inline, write_baseline
+
+    before = len(report.findings)
+    report.findings = apply_inline(report.findings, set(RULES))
+    if args.verbose and before > len(report.findings):
+        sys.stderr.write(
+            f"xzufi validate: {before - len(report.findings)} finding(s) ignored by"
+            " 'xzufi: ignore' comments\n"
+        )
+    note = ""
+    if args.write_baseline:
+        n = write_baseline(args.write_baseline, report.findings)
+        report.findings = []
+        note = f"{n} finding(s) written to the baseline {args.write_baseline}"
+    elif baseline is not None:
+        report.findings, known = baseline.split(report.findings)
+        note = f"{known} finding(s) in the baseline not reported" if known else ""
+    if note and not args.quiet:
+        sys.stderr.write(escape_controls(f"xzufi validate: {note}") + "\n")
 
 
 def _rule_config(args: argparse.Namespace) -> RuleConfig:

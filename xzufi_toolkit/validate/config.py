@@ -10,6 +10,9 @@ or switch it off::
     XZ-REQ-005 = "error"     # Teaser required in this portal
     XZ-KEY-005 = "off"       # same as listing it in disable
 
+    [per-file-ignores]       # globs relative to this file's folder, as ruff's
+    "legacy/**/*.xml" = ["XZ-REQ-005", "XZ-REQ-007"]
+
 ``rules-url = "https://…/docs/rules.md"`` gives SARIF rules an absolute
 ``helpUri`` (:mod:`xzufi_toolkit.validate.rulehelp`).
 
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,7 +49,7 @@ DEFAULT_CONFIG_NAME = ".xzufi-validate.toml"
 PYPROJECT = "pyproject.toml"
 # a folder holding one of these is a repository root: the search goes no higher
 ROOT_MARKERS = (".git", ".hg", ".svn")
-_KEYS = {"disable", "severity", "rules-url"}
+_KEYS = {"disable", "severity", "rules-url", "per-file-ignores"}
 _NAMES_XZUFI = re.compile(rb'xzufi"?\s*[.\]=]')
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -59,10 +62,18 @@ class RuleConfig:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     # absolute URL of docs/rules.md for SARIF helpUri (rules-url = "https://…")
     rules_url: str | None = None
+    # [per-file-ignores] glob = [codes], the globs relative to ``root`` (the file's folder)
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    root: str | None = None
 
     def apply(self, findings: Iterable[Finding]) -> Iterable[Finding]:
+        pfi = self.per_file_ignores
+        if pfi:
+            from xzufi_toolkit.validate.suppress import ignored_codes
         for f in findings:
             if f.code in self.disabled:
+                continue
+            if pfi and f.code in ignored_codes(pfi, self.root, f.location.file):
                 continue
             sev = self.severity.get(f.code)
             yield f if sev is None or sev is f.severity else f.with_severity(sev)
@@ -120,9 +131,15 @@ def disable_rules(
 
 
 def parse_config(
-    text: str, *, file: str = "<config>", known: Iterable[str] | None = None
+    text: str,
+    *,
+    file: str = "<config>",
+    known: Iterable[str] | None = None,
+    root: str | None = None,
 ) -> RuleConfig:
-    """Parse TOML ``text``; ``known`` are the valid rule codes (default: the registry)."""
+    """Parse TOML ``text``; ``known`` are the valid rule codes (default: the registry).
+    ``per-file-ignores`` globs are relative to ``root`` (default: the folder of
+    ``file``, or the current folder)."""
     try:
         data: dict[str, Any] = _toml(text, file)
     except tomllib.TOMLDecodeError as exc:
@@ -148,7 +165,8 @@ def parse_config(
                 f"unknown setting {key!r}",
                 file=file,
                 line=_line_of(text, key),
-                hint="allowed: disable = [codes], [severity] code = level, rules-url = URL",
+                hint="allowed: disable = [codes], [severity] code = level, rules-url = URL,"
+                " [per-file-ignores] glob = [codes]",
             )
 
     def check_code(code: object) -> str:
@@ -189,7 +207,35 @@ def parse_config(
             line=_line_of(text, "rules-url"),
             hint="SARIF helpUri may not be relative",
         )
-    return RuleConfig(disabled=frozenset(disabled), severity=severity, rules_url=rules_url)
+    return RuleConfig(
+        disabled=frozenset(disabled),
+        severity=severity,
+        rules_url=rules_url,
+        per_file_ignores=_per_file_ignores(table, text, file, check_code),
+        root=str(Path(file).absolute().parent) if root is None and file != "<config>" else root,
+    )
+
+
+def _per_file_ignores(
+    table: dict[str, Any], text: str, file: str, check_code: Callable[[object], str]
+) -> tuple[tuple[str, frozenset[str]], ...]:
+    pfi = table.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError(
+            "'per-file-ignores' must be a table of glob = [codes]",
+            file=file,
+            line=_line_of(text, "per-file-ignores"),
+        )
+    out = []
+    for pattern, codes in pfi.items():
+        if not isinstance(codes, list) or not pattern:
+            raise ConfigError(
+                f"per-file-ignores: {pattern!r} must name a list of rule codes",
+                file=file,
+                line=_line_of(text, pattern) if pattern else None,
+            )
+        out.append((pattern, frozenset(check_code(c) for c in codes)))
+    return tuple(out)
 
 
 # A rule configuration is a few hundred bytes; /dev/zero or a pipe must not fill memory.
