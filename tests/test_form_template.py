@@ -47,11 +47,11 @@ def test_every_fillable_field_is_mapped(info: Any) -> None:
     mapped = {r.field for r in mapping.rules}
     fillable = {f.name for f in info.fields if f.kind not in ("signature", "button")}
     # computed by the case check (pipeline.clerk_values): the fee and the minor's box;
-    # the legal representative's own data is not in the case: written by hand
+    # the legal representative's fields come from the case, the signatures stay for the hand
     computed = {"gebuehr", "minderjaehrig"}
-    by_hand = {"vertretung_name", "vertretung_art", "vertretung_anschrift"}
-    assert fillable == mapped | computed | by_hand
-    assert not mapped & (computed | by_hand)
+    assert {"vertretung_name", "vertretung_art", "vertretung_anschrift"} <= mapped
+    assert fillable == mapped | computed
+    assert not mapped & computed
 
 
 def test_generator_reproduces_the_committed_pdf() -> None:

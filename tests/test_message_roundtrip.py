@@ -92,18 +92,40 @@ def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
 
 
+PHONE = st.from_regex(r"\+?[0-9][0-9 /()-]{2,29}", fullmatch=True)
+EMAIL = st.from_regex(r"[a-z0-9.]{1,12}@[a-z]{1,12}\.[a-z]{2,6}", fullmatch=True)
+
+
+@st.composite
+def person_names(draw: st.DrawFn) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "familienname": draw(st.one_of(A, A_SEQ)),
+            "vornamen": draw(_opt(A_SEQ)),
+            "geburtsname": draw(_opt(A)),
+            "rufname": draw(_opt(A)),
+        }
+    )
+
+
+@st.composite
+def addresses(draw: st.DrawFn) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "strasse": draw(B55),
+            "hausnummer": draw(_opt(st.from_regex(r"[1-9][0-9]{0,3}[a-z]?", fullmatch=True))),
+            "postleitzahl": draw(st.from_regex(r"[0-9]{5}", fullmatch=True)),
+            "wohnort": draw(B40),
+            "zusatzangaben": draw(_opt(B55)),
+        }
+    )
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> dict[str, Any]:
     employed = draw(st.booleans())
     antragsteller = {
-        "name": _drop_none(
-            {
-                "familienname": draw(st.one_of(A, A_SEQ)),
-                "vornamen": draw(_opt(A_SEQ)),
-                "geburtsname": draw(_opt(A)),
-                "rufname": draw(_opt(A)),
-            }
-        ),
+        "name": draw(person_names()),
         "geschlecht": draw(code("geschlecht")),
         "geburt": _drop_none(
             {
@@ -116,20 +138,24 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
             st.lists(code("staatsangehoerigkeit"), min_size=1, max_size=4, unique=True)
         ),
         "familienstand": draw(code("familienstand")),
-        "anschrift": _drop_none(
-            {
-                "strasse": draw(B55),
-                "hausnummer": draw(_opt(st.from_regex(r"[1-9][0-9]{0,3}[a-z]?", fullmatch=True))),
-                "postleitzahl": draw(st.from_regex(r"[0-9]{5}", fullmatch=True)),
-                "wohnort": draw(B40),
-                "zusatzangaben": draw(_opt(B55)),
-            }
-        ),
-        "telefon": draw(_opt(st.from_regex(r"\+?[0-9][0-9 /()-]{2,29}", fullmatch=True))),
-        "email": draw(
-            _opt(st.from_regex(r"[a-z0-9.]{1,12}@[a-z]{1,12}\.[a-z]{2,6}", fullmatch=True))
-        ),
+        "anschrift": draw(addresses()),
+        "telefon": draw(_opt(PHONE)),
+        "email": draw(_opt(EMAIL)),
     }
+    # optional, and generated for adults too: the message must carry it either way
+    vertreter = draw(
+        _opt(
+            st.fixed_dictionaries(
+                {
+                    "name": person_names(),
+                    "art": st.sampled_from(["01", "02", "03", "04"]),
+                    "anschrift": _opt(addresses()),
+                    "telefon": _opt(PHONE),
+                    "email": _opt(EMAIL),
+                }
+            ).map(_drop_none)
+        )
+    )
     unterlagen = [
         _drop_none(
             {
@@ -150,6 +176,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
         "leistungsschluessel": "99010022001012",
         "antragId": draw(UUID),
         "antragsteller": _drop_none(antragsteller),
+        **({} if vertreter is None else {"gesetzlicherVertreter": vertreter}),
         "ausweisdokument": _drop_none(
             {
                 "art": draw(code("ausweisdokumente")),

@@ -33,7 +33,7 @@ XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 # The order the goldens were generated in: it numbers their UUIDs.
-ORDER = ["adult-employed", "minor", "sgb2-exempt", "regulated-profession"]
+ORDER = ["adult-employed", "minor", "sgb2-exempt", "regulated-profession", "minor-parents"]
 
 
 def _golden_message(name: str) -> Message:
@@ -147,6 +147,7 @@ def _fixed_code_lists() -> dict[str, tuple[str, str | None]]:
         ("Code.Antragsgrund", "antragsgrund"),
         ("Code.Gegenstand", "gegenstand"),
         ("Code.Nachweisart", "nachweisart"),
+        ("Code.Vertretungsart", "vertretungsart"),
     ],
 )
 def test_xsd_fixes_the_pinned_list_versions(code_type: str, short_name: str) -> None:

@@ -43,6 +43,14 @@ DIN_FIELDS: dict[str, din91379.DataType] = {
     "$.antragsteller.anschrift.hausnummer": din91379.DataType.B,
     "$.antragsteller.anschrift.wohnort": din91379.DataType.B,
     "$.antragsteller.anschrift.zusatzangaben": din91379.DataType.B,
+    "$.gesetzlicherVertreter.name.familienname": din91379.DataType.A,
+    "$.gesetzlicherVertreter.name.vornamen": din91379.DataType.A,
+    "$.gesetzlicherVertreter.name.geburtsname": din91379.DataType.A,
+    "$.gesetzlicherVertreter.name.rufname": din91379.DataType.A,
+    "$.gesetzlicherVertreter.anschrift.strasse": din91379.DataType.B,
+    "$.gesetzlicherVertreter.anschrift.hausnummer": din91379.DataType.B,
+    "$.gesetzlicherVertreter.anschrift.wohnort": din91379.DataType.B,
+    "$.gesetzlicherVertreter.anschrift.zusatzangaben": din91379.DataType.B,
     "$.ausweisdokument.ausstellendeBehoerde": din91379.DataType.B,
     "$.aufenthaltstitel.ausstellendeBehoerde": din91379.DataType.B,
     "$.aufenthaltstitel.nebenbestimmungen": din91379.DataType.C,
@@ -243,6 +251,32 @@ def _consistency(case: Case, ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+def _representative(case: Case, ctx: CheckContext) -> Iterator[Finding]:
+    # a minor cannot apply alone (§ 80 Abs. 1, 4 AufenthG); the age is the fee check's:
+    # on the application date, and only where the partly known birth date decides it
+    try:
+        youngest, oldest = age_at(case.antragsteller.geburt.datum, case.datum)
+    except ValueError:  # CASE-DATE-INVALID names the date
+        return
+    if case.gesetzlicherVertreter is None and oldest < 18:
+        yield ctx.finding(
+            "CASE-REPRESENTATIVE-MISSING",
+            "$.gesetzlicherVertreter",
+            "the applicant is a minor on the application date but no legal representative "
+            "is given; a minor's application is made by the legal representative "
+            "(§ 80 Abs. 1 and 4 AufenthG)",
+            severity=Severity.WARNING,
+        )
+    elif case.gesetzlicherVertreter is not None and youngest >= 18:
+        yield ctx.finding(
+            "CASE-REPRESENTATIVE-ADULT",
+            "$.gesetzlicherVertreter",
+            "a legal representative is given although the applicant is an adult on the "
+            "application date; check that a representation (e.g. by a Betreuer) exists",
+            severity=Severity.INFO,
+        )
+
+
 # Coded fields and the packaged code list (xzufi_toolkit.reference.codelists) each must come from.
 CODE_FIELDS: tuple[tuple[str, str], ...] = (
     ("$.antragsteller.geschlecht", "geschlecht"),
@@ -289,5 +323,11 @@ def check_case(
 ) -> list[Finding]:
     """Findings of the business rules that need no Leistung, in a stable order."""
     ctx = CheckContext(today=today, file=file, show_values=show_values)
-    findings = [*_din(case, ctx), *_codes(case, ctx), *_dates(case, ctx), *_consistency(case, ctx)]
+    findings = [
+        *_din(case, ctx),
+        *_codes(case, ctx),
+        *_dates(case, ctx),
+        *_consistency(case, ctx),
+        *_representative(case, ctx),
+    ]
     return findings

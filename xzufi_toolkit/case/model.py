@@ -28,6 +28,7 @@ __all__ = [
     "Case",
     "Erklaerungen",
     "Geburt",
+    "GesetzlicherVertreter",
     "Lebensunterhalt",
     "Name",
     "Unterlage",
@@ -71,6 +72,17 @@ class Antragsteller:
     staatsangehoerigkeiten: tuple[str, ...]
     familienstand: str
     anschrift: Anschrift
+    telefon: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GesetzlicherVertreter:
+    """Who applies for a minor; ``art`` is a code of the project list vertretungsart."""
+
+    name: Name
+    art: str
+    anschrift: Anschrift | None = None
     telefon: str | None = None
     email: str | None = None
 
@@ -148,6 +160,7 @@ class Case:
     leistungsschluessel: str
     antragId: str
     antragsteller: Antragsteller
+    gesetzlicherVertreter: GesetzlicherVertreter | None = None
     ausweisdokument: Ausweisdokument
     aufenthaltstitel: Aufenthaltstitel
     antrag: Antrag

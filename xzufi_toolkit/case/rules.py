@@ -147,6 +147,18 @@ RULES: dict[str, RuleMeta] = {
             "Unterlage ohne Nachweisart",
             _I,
         ),
+        RuleMeta(
+            "CASE-REPRESENTATIVE-MISSING",
+            "Minor applicant without a legal representative",
+            "Minderjährige antragstellende Person ohne gesetzliche Vertretung",
+            _W,
+        ),
+        RuleMeta(
+            "CASE-REPRESENTATIVE-ADULT",
+            "Legal representative for an adult applicant",
+            "Gesetzliche Vertretung bei volljähriger antragstellender Person",
+            _I,
+        ),
         RuleMeta("CASE-FEE", "Fee from the cost module", "Gebühr laut Kostenmodul", _I),
         RuleMeta(
             "CASE-FEE-UNDECIDED",

@@ -2,8 +2,9 @@
 
 Official lists come from :mod:`xzufi_toolkit.reference.codelists` (pinned in the
 project's reference notes); the project's own lists (message type, evidence
-type, and a listURI for the DSMeld marital-status keys, which the notes give
-without one) ship in ``schemas/aufenthalt-antrag/project-codelists.json``.
+type, kind of legal representation, and a listURI for the DSMeld marital-status
+keys, which the notes give without one) ship in
+``schemas/aufenthalt-antrag/project-codelists.json``.
 The XSD fixes ``listURI``/``listVersionID`` per code type; a test keeps both
 in step.
 """
@@ -23,6 +24,7 @@ _PROJECT = {
     "nachrichtentyp": "urn:xzufi-toolkit:codeliste:nachrichtentyp",
     "familienstand": "urn:xzufi-toolkit:codeliste:familienstand",
     "nachweisart": "urn:xzufi-toolkit:codeliste:nachweisart",
+    "vertretungsart": "urn:xzufi-toolkit:codeliste:vertretungsart",
 }
 
 

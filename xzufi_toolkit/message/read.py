@@ -22,6 +22,7 @@ from xzufi_toolkit.case.model import (
     Case,
     Erklaerungen,
     Geburt,
+    GesetzlicherVertreter,
     Lebensunterhalt,
     Name,
     Unterlage,
@@ -168,24 +169,42 @@ def _header(r: _Reader, root: etree._Element) -> MessageHeader:
     )
 
 
-def _person(r: _Reader, root: etree._Element) -> Antragsteller:
-    p = r.child(root, "angabenZurPerson")
-    n = r.child(p, "nameNatuerlichePerson")
-    g = r.child(p, "geburt")
-    adr = r.child(p, "anschrift.inland")
-    staat = r.first(g, "geburtsortStaat")
+def _person_name(r: _Reader, parent: etree._Element) -> Name:
+    n = r.child(parent, "nameNatuerlichePerson")
+    familienname = r.name(n, "familienname")
+    return Name(
+        familienname=familienname if familienname is not None else "",
+        vornamen=r.name(n, "vorname"),
+        geburtsname=r.name(n, "geburtsname"),
+        rufname=r.opt(n, "rufname"),
+    )
+
+
+def _address(r: _Reader, adr: etree._Element) -> Anschrift:
+    return Anschrift(
+        strasse=r.text(adr, "strasse"),
+        hausnummer=r.opt(adr, "hausnummer"),
+        postleitzahl=r.token(adr, "postleitzahl"),
+        wohnort=r.text(adr, "wohnort"),
+        zusatzangaben=r.opt(adr, "zusatzangaben"),
+    )
+
+
+def _contacts(r: _Reader, parent: etree._Element) -> dict[str, str]:
     contacts: dict[str, str] = {}
-    for kom in r.all(p, "erreichbarkeit"):
+    for kom in r.all(parent, "erreichbarkeit"):
         kind = "email" if r.code(kom, "kanal") == "01" else "telefon"
         contacts.setdefault(kind, r.text(kom, "kennung"))
-    familienname = r.name(n, "familienname")
+    return contacts
+
+
+def _person(r: _Reader, root: etree._Element) -> Antragsteller:
+    p = r.child(root, "angabenZurPerson")
+    g = r.child(p, "geburt")
+    staat = r.first(g, "geburtsortStaat")
+    contacts = _contacts(r, p)
     return Antragsteller(
-        name=Name(
-            familienname=familienname if familienname is not None else "",
-            vornamen=r.name(n, "vorname"),
-            geburtsname=r.name(n, "geburtsname"),
-            rufname=r.opt(n, "rufname"),
-        ),
+        name=_person_name(r, p),
         geschlecht=r.code(p, "geschlecht"),
         geburt=Geburt(
             datum=r.partial_date(g),
@@ -196,13 +215,22 @@ def _person(r: _Reader, root: etree._Element) -> Antragsteller:
             r.token(s, "code", qualified=False) for s in r.all(p, "staatsangehoerigkeit")
         ),
         familienstand=r.code(p, "familienstand"),
-        anschrift=Anschrift(
-            strasse=r.text(adr, "strasse"),
-            hausnummer=r.opt(adr, "hausnummer"),
-            postleitzahl=r.token(adr, "postleitzahl"),
-            wohnort=r.text(adr, "wohnort"),
-            zusatzangaben=r.opt(adr, "zusatzangaben"),
-        ),
+        anschrift=_address(r, r.child(p, "anschrift.inland")),
+        telefon=contacts.get("telefon"),
+        email=contacts.get("email"),
+    )
+
+
+def _representative(r: _Reader, root: etree._Element) -> GesetzlicherVertreter | None:
+    v = r.first(root, "gesetzlicherVertreter")
+    if v is None:
+        return None
+    adr = r.first(v, "anschrift.inland")
+    contacts = _contacts(r, v)
+    return GesetzlicherVertreter(
+        name=_person_name(r, v),
+        art=r.code(v, "vertretungsart"),
+        anschrift=None if adr is None else _address(r, adr),
         telefon=contacts.get("telefon"),
         email=contacts.get("email"),
     )
@@ -273,6 +301,7 @@ def message_from_tree(tree: etree._ElementTree, *, file: str | None = None) -> M
         leistungsschluessel=r.token(antrag, "leistungsschluessel"),
         antragId=r.token(antrag, "antragsID"),
         antragsteller=_person(r, root),
+        gesetzlicherVertreter=_representative(r, root),
         ausweisdokument=ausweis,
         aufenthaltstitel=titel,
         antrag=Antrag(

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from xzufi_toolkit.case.model import Case, Unterlage
+from xzufi_toolkit.case.model import Anschrift, Case, GesetzlicherVertreter, Name, Unterlage
 from xzufi_toolkit.errors import InputError, UsageError, ValidationFailedError
 from xzufi_toolkit.findings import Report
 from xzufi_toolkit.message.codes import code_ref
@@ -146,15 +146,36 @@ def _antrag(root: etree._Element, case: Case) -> None:
     _el(el, "begruendungHaertefall", ant.begruendungHaertefall)
 
 
+def _person_name(parent: etree._Element, n: Name) -> None:
+    name = _el(parent, "nameNatuerlichePerson")
+    _name(name, "familienname", n.familienname)
+    _name(name, "vorname", n.vornamen)
+    if n.geburtsname is not None:
+        _name(name, "geburtsname", n.geburtsname)
+    _opt(name, "rufname", n.rufname)
+
+
+def _address(parent: etree._Element, a: Anschrift) -> None:
+    adr = _el(parent, "anschrift.inland")
+    _el(adr, "strasse", a.strasse)
+    _opt(adr, "hausnummer", a.hausnummer)
+    _el(adr, "postleitzahl", a.postleitzahl)
+    _el(adr, "wohnort", a.wohnort)
+    _opt(adr, "zusatzangaben", a.zusatzangaben)
+
+
+def _contacts(parent: etree._Element, email: str | None, telefon: str | None) -> None:
+    for channel, value in (("01", email), ("02", telefon)):
+        if value is not None:
+            kom = _el(parent, "erreichbarkeit")
+            _code(kom, "kanal", channel, "erreichbarkeit")
+            _el(kom, "kennung", value)
+
+
 def _person(root: etree._Element, case: Case) -> None:
     a = case.antragsteller
     person = _el(root, "angabenZurPerson")
-    name = _el(person, "nameNatuerlichePerson")
-    _name(name, "familienname", a.name.familienname)
-    _name(name, "vorname", a.name.vornamen)
-    if a.name.geburtsname is not None:
-        _name(name, "geburtsname", a.name.geburtsname)
-    _opt(name, "rufname", a.name.rufname)
+    _person_name(person, a.name)
     _code(person, "geschlecht", a.geschlecht, "geschlecht")
     geburt = _el(person, "geburt")
     _partial_date(geburt, a.geburt.datum)
@@ -168,17 +189,17 @@ def _person(root: etree._Element, case: Case) -> None:
     for code in a.staatsangehoerigkeiten:
         _code(person, "staatsangehoerigkeit", code, "staatsangehoerigkeit")
     _code(person, "familienstand", a.familienstand, "familienstand")
-    adr = _el(person, "anschrift.inland")
-    _el(adr, "strasse", a.anschrift.strasse)
-    _opt(adr, "hausnummer", a.anschrift.hausnummer)
-    _el(adr, "postleitzahl", a.anschrift.postleitzahl)
-    _el(adr, "wohnort", a.anschrift.wohnort)
-    _opt(adr, "zusatzangaben", a.anschrift.zusatzangaben)
-    for channel, value in (("01", a.email), ("02", a.telefon)):
-        if value is not None:
-            kom = _el(person, "erreichbarkeit")
-            _code(kom, "kanal", channel, "erreichbarkeit")
-            _el(kom, "kennung", value)
+    _address(person, a.anschrift)
+    _contacts(person, a.email, a.telefon)
+
+
+def _representative(root: etree._Element, v: GesetzlicherVertreter) -> None:
+    el = _el(root, "gesetzlicherVertreter")
+    _person_name(el, v.name)
+    _code(el, "vertretungsart", v.art, "vertretungsart")
+    if v.anschrift is not None:
+        _address(el, v.anschrift)
+    _contacts(el, v.email, v.telefon)
 
 
 def _documents(root: etree._Element, case: Case) -> None:
@@ -227,6 +248,8 @@ def _circumstances(root: etree._Element, case: Case) -> None:
 def _body(root: etree._Element, case: Case) -> None:
     _antrag(root, case)
     _person(root, case)
+    if case.gesetzlicherVertreter is not None:
+        _representative(root, case.gesetzlicherVertreter)
     _documents(root, case)
     _circumstances(root, case)
     for doc in case.unterlagen:
