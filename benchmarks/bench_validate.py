@@ -15,6 +15,8 @@ reported (as ``timeit`` does): on a shared machine the minimum is the run least
 disturbed by other processes, and floor, xzufi and xmlschema get the same treatment.
 
 Usage: python benchmarks/bench_validate.py [--scale 0.1] [--xmlschema-sample 300] [--repeat 3]
+       python benchmarks/bench_validate.py --whole-process 3000 [--repeat 3]
+       (one ``xzufi validate`` process vs one bare-lxml process, start-up included)
 """
 
 from __future__ import annotations
@@ -125,15 +127,20 @@ def leistung(rng: random.Random, i: int, largest: int = 30_000) -> str:
     return text.replace("  <xzufi:modulFrist>", "".join(extra) + "  <xzufi:modulFrist>", 1)
 
 
-def generate(n_files: int, n_entries: int) -> tuple[list[Path], Path]:
+def generate_files(n_files: int) -> list[Path]:
     files_dir = WORK / f"files-{n_files}"
-    transfer = WORK / f"transfer-{n_entries}.xml"
     if not files_dir.is_dir() or len(list(files_dir.glob("*.xml"))) != n_files:
         shutil.rmtree(files_dir, ignore_errors=True)
         files_dir.mkdir(parents=True)
         rng = random.Random(1)
         for i in range(n_files):
             (files_dir / f"leistung-{i:05d}.xml").write_text(leistung(rng, i), "utf-8")
+    return sorted(files_dir.glob("*.xml"))
+
+
+def generate(n_files: int, n_entries: int) -> tuple[list[Path], Path]:
+    files = generate_files(n_files)
+    transfer = WORK / f"transfer-{n_entries}.xml"
     if not transfer.is_file():
         rng = random.Random(2)
         tmp = transfer.with_suffix(".tmp")
@@ -155,7 +162,7 @@ def generate(n_files: int, n_entries: int) -> tuple[list[Path], Path]:
                 fh.write("<xzufi:schreibe>" + body + "</xzufi:schreibe>\n")
             fh.write("</xzufi:xzufi.transfer>\n")
         tmp.replace(transfer)
-    return sorted(files_dir.glob("*.xml")), transfer
+    return files, transfer
 
 
 def floor(files: list[Path]) -> float:
@@ -223,12 +230,72 @@ def cli(*args: str) -> tuple[float, int]:
     return elapsed, rss
 
 
+# The whole-process floor: a bare Python process that imports lxml, compiles the
+# XSD and parses + validates every file with a safe parser, start-up included.
+_BARE = (
+    "import sys\n"
+    "from lxml import etree\n"
+    "parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)\n"
+    "schema = etree.XMLSchema(etree.parse(sys.argv[1]))\n"
+    "bad = 0\n"
+    "for name in sys.argv[2:]:\n"
+    "    with open(name, 'rb') as fh:\n"
+    "        bad += not schema.validate(etree.fromstring(fh.read(), parser))\n"
+    "sys.stdout.write(f'{bad}\\n')\n"
+)
+
+
+def whole_process(n_files: int, repeat: int) -> None:
+    """``xzufi validate`` as one process on N files against a bare-lxml process on the
+    same files, both timed from process start to exit (issue 14: within 3x)."""
+    files = generate_files(n_files)
+    names = [str(p) for p in files]
+    xsd = str(schema_path("2.2.0"))
+    out = str(WORK / "report-whole.txt")
+    xzufi = [sys.executable, "-m", "xzufi_toolkit", "validate"]
+    runs: dict[str, list[str]] = {
+        "bare": [sys.executable, "-c", _BARE, xsd, *names],
+        "text": [*xzufi, "-o", out, *names],
+        "json": [*xzufi, "-f", "json", "-o", out, *names],
+    }
+    best: dict[str, float] = {}
+    for _ in range(max(1, repeat)):
+        for name, argv in runs.items():
+            t = time.perf_counter()
+            proc = subprocess.run(argv, capture_output=True, check=False)
+            elapsed = time.perf_counter() - t
+            if proc.returncode not in (0, 1):
+                raise SystemExit(f"{name} failed: {proc.stderr.decode()}")
+            best[name] = min(best.get(name, float("inf")), elapsed)
+    print(f"\nwhole process, {len(files)} files, best of {max(1, repeat)} interleaved runs")
+    print(f"| {'run':<52} | {'seconds':>8} | {'ms/file':>8} | ratio")
+    print(f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|{'-' * 14}")
+    for name, label in (
+        ("bare", "python + lxml parse + XSD (floor, start-up included)"),
+        ("text", "xzufi validate FILES -o report.txt (text)"),
+        ("json", "xzufi validate FILES -f json -o report.json"),
+    ):
+        secs = best[name]
+        ratio = secs / best["bare"]
+        print(f"| {label:<52} | {secs:8.2f} | {secs / len(files) * 1000:8.3f} | {ratio:.2f}x floor")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--xmlschema-sample", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=3, help="runs per row; the best is reported")
+    ap.add_argument(
+        "--whole-process",
+        type=int,
+        metavar="N",
+        help="only compare whole processes on N files: xzufi validate vs bare lxml (e.g. 3000)",
+    )
     args = ap.parse_args()
+    if args.whole_process:
+        WORK.mkdir(parents=True, exist_ok=True)
+        whole_process(args.whole_process, args.repeat)
+        return 0
     n_files = max(10, int(10_000 * args.scale))
     n_entries = max(10, int(20_000 * args.scale))
     WORK.mkdir(parents=True, exist_ok=True)

@@ -255,20 +255,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _baseline(args: argparse.Namespace, files: list[str]) -> Baseline | None:
-    from xzufi_toolkit.validate.registry import RULES
-    from xzufi_toolkit.validate.suppress import load_baseline
-
     if args.baseline and args.write_baseline:
         raise UsageError("--baseline and --write-baseline exclude each other")
     if args.write_baseline:
         from xzufi_toolkit.io.atomicio import check_output
 
         check_output(args.write_baseline, *files)
-    return load_baseline(args.baseline, set(RULES)) if args.baseline else None
+    if not args.baseline:
+        return None
+    from xzufi_toolkit.validate.registry import RULES
+    from xzufi_toolkit.validate.suppress import load_baseline
+
+    return load_baseline(args.baseline, set(RULES))
 
 
 def _accepted(args: argparse.Namespace, report: Report, baseline: Baseline | None) -> None:
     """Drop what inline comments ignore and what the baseline holds (or write it)."""
+    if not report.findings and not args.write_baseline:
+        return  # nothing to drop: the clean run imports none of it
     from xzufi_toolkit.validate.registry import RULES
     from xzufi_toolkit.validate.suppress import apply_inline, write_baseline
 

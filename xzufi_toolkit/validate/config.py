@@ -27,7 +27,6 @@ table, wins; the search stops at a repository root (``.git``, ``.hg``).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -87,6 +86,8 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def _toml(text: str, file: str) -> dict[str, Any]:
+    import tomllib  # here: a run without a configuration file need not import it
+
     try:
         return tomllib.loads(text)
     except RecursionError:  # tomllib recurses per nested array
@@ -140,6 +141,8 @@ def parse_config(
     """Parse TOML ``text``; ``known`` are the valid rule codes (default: the registry).
     ``per-file-ignores`` globs are relative to ``root`` (default: the folder of
     ``file``, or the current folder)."""
+    import tomllib
+
     try:
         data: dict[str, Any] = _toml(text, file)
     except tomllib.TOMLDecodeError as exc:
@@ -277,6 +280,8 @@ def _has_table(path: Path) -> bool:
     data = _read_bytes(path)
     if not _NAMES_XZUFI.search(data):  # not 'name = "xzufi-…"', only keys and tables
         return False
+    import tomllib
+
     try:
         doc = _toml(_decode(data, str(path)), str(path))
     except tomllib.TOMLDecodeError:
