@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -449,6 +449,41 @@ SCHEMA: list[F | G] = [
     ),
     F("F90000000032", "Antragsdatum", "Datum", "1:1", datentyp="date"),
 ]
+
+
+def _representative() -> G:
+    """The legal representative (case: gesetzlicherVertreter), after the applicant.
+
+    Name, address and contact are the applicant's elements, reused (same ids); only
+    the cardinality of the address differs, and that belongs to the struktur.
+    """
+    applicant = SCHEMA[0]
+    assert isinstance(applicant, G)
+    parts = {c.id: c for c in applicant.children}
+    return G(
+        "G90000000012",
+        "Gesetzliche Vertretung",
+        "Gesetzliche Vertretung (bei Minderjährigen)",
+        "0:1",
+        [
+            parts["G90000000002"],
+            F(
+                "F90000000033",
+                "Art der Vertretung",
+                "Art der Vertretung",
+                "1:1",
+                feldart="select",
+                codeliste=("urn:xzufi-toolkit:codeliste:vertretungsart", "1"),
+                hilfe="01 Eltern gemeinsam, 02 ein Elternteil allein, 03 Vormund, 04 Betreuer.",
+            ),
+            replace(parts["G90000000004"], anzahl="0:1"),
+            parts["F90000000005"],
+            parts["F90000000006"],
+        ],
+    )
+
+
+SCHEMA.insert(1, _representative())
 
 
 def _el(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:

@@ -30,7 +30,10 @@ from xzufi_toolkit.xdf.message import build_data_message, read_data_message
 ROOT = Path(__file__).resolve().parent.parent
 XDF = ROOT / "fixtures" / "xdf"
 SCHEMA = XDF / "aufenthalt-25-4-2.xdf3.xml"
-CODELISTS = [XDF / "codelists" / "familienstand-xzufi-1.gc.xml"]
+CODELISTS = [
+    XDF / "codelists" / "familienstand-xzufi-1.gc.xml",
+    XDF / "codelists" / "vertretungsart-xzufi-1.gc.xml",
+]
 MAP = json.loads((XDF / "aufenthalt-25-4-2.case-map.json").read_text(encoding="utf-8"))
 CASE_SCHEMA = json.loads(
     schema_file("case", "aufenthalt-antrag-case.schema.json").read_text(encoding="utf-8")
