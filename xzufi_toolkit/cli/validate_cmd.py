@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--no-config",
         dest="isolated",
         action="store_true",
-        help="use no configuration file: neither --config nor one found (default: off)",
+        help="search for no configuration file and use none (default: off)",
     )
     p.add_argument(
         "--disable",

@@ -56,6 +56,7 @@ __all__ = [
 ]
 
 BASELINE_VERSION = 1
+_INPUT_CODES = ("XZ-IO-",)
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
 _CODE_SHAPE = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+,?\Z")
 
@@ -251,8 +252,11 @@ def apply_inline(findings: list[Finding], known: set[str]) -> list[Finding]:
     Only files with findings are read. An unknown code in a comment is a
     :class:`ConfigError` naming the file and line."""
     files = {f.location.file for f in findings if f.location.file}
+    # an unreadable, malformed or unsafe file is not scanned: its tags are not known to
+    # close, and the scanner's patterns would then be quadratic on hostile input
+    unread = {f.location.file for f in findings if f.code.startswith(_INPUT_CODES)}
     scans: dict[str, Directives] = {}
-    for name in files:
+    for name in files - unread:
         if name.startswith("<"):
             continue
         d = _read_for_scan(name)
