@@ -34,7 +34,7 @@ from xzufi_toolkit.xdf.model import (
     parse_anzahl,
     walk,
 )
-from xzufi_toolkit.xdf.patterns import pattern_risk
+from xzufi_toolkit.xdf.patterns import RISK_DE, pattern_risk
 from xzufi_toolkit.xdf.rules import parse_rule
 
 __all__ = [
@@ -538,8 +538,8 @@ class _Checker:
                 "XDF-PRAEZ-007",
                 f"pattern may take exponential time: {risk}; data check evaluates it with a "
                 "time limit, the XSD leaves it out",
-                f"pattern kann exponentielle Zeit brauchen: {risk}; data check wertet es mit "
-                "Zeitlimit aus, das XSD lässt es weg",
+                f"pattern kann exponentielle Zeit brauchen: {RISK_DE.get(risk, risk)}; "
+                "data check wertet es mit Zeitlimit aus, das XSD lässt es weg",
             )
         if dtype is not None:
             yield from self._praez_fit(p, dtype, out)

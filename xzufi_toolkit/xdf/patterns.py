@@ -18,7 +18,13 @@ from __future__ import annotations
 
 import regex
 
-__all__ = ["MAX_PATTERN_LENGTH", "PATTERN_TIMEOUT", "pattern_risk", "search_bounded"]
+__all__ = [
+    "MAX_PATTERN_LENGTH",
+    "PATTERN_TIMEOUT",
+    "RISK_DE",
+    "pattern_risk",
+    "search_bounded",
+]
 
 MAX_PATTERN_LENGTH = 1000
 # seconds per match; real patterns on real values take microseconds
@@ -29,6 +35,18 @@ _UNBOUNDED = 1 << 30
 # a repeated group is risky when it may repeat more often than this
 _OUTER_REPEATS = 10
 _gave_up: set[str] = set()
+
+_TOO_LONG = f"longer than {MAX_PATTERN_LENGTH} characters"
+_NESTED_REPEAT = "a repeated group contains a repeat (exponential backtracking)"
+_REPEATED_ALTERNATION = "a repeated group contains an alternation (exponential backtracking)"
+# the reasons of pattern_risk in German, for findings
+RISK_DE = {
+    _TOO_LONG: f"länger als {MAX_PATTERN_LENGTH} Zeichen",
+    _NESTED_REPEAT: "eine wiederholte Gruppe enthält eine Wiederholung "
+    "(exponentielles Backtracking)",
+    _REPEATED_ALTERNATION: "eine wiederholte Gruppe enthält eine Alternative "
+    "(exponentielles Backtracking)",
+}
 
 
 def _quantifier(pattern: str, i: int) -> tuple[int, int]:
@@ -71,7 +89,7 @@ def pattern_risk(pattern: str) -> str | None:
     holds one and is repeated itself is the classic catastrophic shape.
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
-        return f"longer than {MAX_PATTERN_LENGTH} characters"
+        return _TOO_LONG
     # per open group: [holds a repeat, holds an alternation]
     stack: list[list[bool]] = [[False, False]]
     i, n = 0, len(pattern)
@@ -97,8 +115,7 @@ def pattern_risk(pattern: str) -> str | None:
             i += 1
         length, most = _quantifier(pattern, i)
         if most > _OUTER_REPEATS and closed is not None and (closed[0] or closed[1]):
-            inner = "a repeat" if closed[0] else "an alternation"
-            return f"a repeated group contains {inner} (exponential backtracking)"
+            return _NESTED_REPEAT if closed[0] else _REPEATED_ALTERNATION
         if most > 1:
             for frame in stack:
                 frame[0] = True
