@@ -45,7 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 XDF = ROOT / "fixtures" / "xdf"
 LEISTUNG = XDF / "aufenthalt-25-4-2.xdf3.xml"
 BLAUE_KARTE = XDF / "S00000121-antrag-blaue-karte-eu.xdf2.xml"
-CODELISTS = [XDF / "codelists" / "familienstand-xzufi-1.gc.xml"]
+CODELISTS = [
+    XDF / "codelists" / "familienstand-xzufi-1.gc.xml",
+    XDF / "codelists" / "vertretungsart-xzufi-1.gc.xml",
+]
 
 
 def _case_to_data() -> Callable[[dict[str, Any]], dict[str, Any]]:
