@@ -16,8 +16,6 @@ defences:
 
 from __future__ import annotations
 
-import regex
-
 __all__ = [
     "MAX_PATTERN_LENGTH",
     "PATTERN_TIMEOUT",
@@ -131,6 +129,8 @@ def search_bounded(pattern: str, value: str) -> bool | None:
     """Whether ``pattern`` is found in ``value`` (``re.search`` semantics, as
     JSON Schema's ``pattern``), ``None`` when it cannot be decided within
     :data:`PATTERN_TIMEOUT` or the ``regex`` package does not compile it."""
+    import regex  # 60 ms to import: only when data is checked
+
     if pattern in _gave_up:
         return None
     try:
