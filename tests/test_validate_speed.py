@@ -90,6 +90,7 @@ def test_process_caches_give_the_uncached_answer(value: str) -> None:
         v,
         language._BCP47.match(v) is not None,
         normalize_language(v),
+        language.canonical_case(v),
     )
     assert law._parse(value) == citations.parse(value)
 
