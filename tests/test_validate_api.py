@@ -352,8 +352,15 @@ def test_cli_schema_dir_and_verbose(capsys: pytest.CaptureFixture[str], tmp_path
     bad = str(INVALID / "XZ-XSD-001-order.xml")
     rc, out, _ = _run(capsys, "-v", "-f", "text", "--schema-dir", str(official), bad)
     assert rc == 1 and "[XZ-XSD-001]" in out and " at /xzufi:leistung" in out
-    rc, _, err = _run(capsys, "--schema-dir", str(tmp_path / "missing"), str(VALID))
+    rc, _, err = _run(capsys, "--schema-dir", str(tmp_path / "missing"), str(VALID_231))
     assert rc == 2 and "xzufi.xsd" in err
+    assert "2.2.0 or 2.3.1" in err and "official XZuFi 2.2.0" not in err  # no guessed version
+    # a 2.3.1 document against a 2.2.0 folder: the mismatch is named, not libxml2's
+    # "No matching global declaration"
+    rc, out, err = _run(capsys, "--schema-dir", str(official), str(VALID_231))
+    assert rc == 2, out + err
+    assert "not for XZuFi 2.3.1" in err and "official XZuFi 2.3.1 XSDs" in err
+    assert "No matching global declaration" not in out + err
 
 
 def test_progress_counter(capsys: pytest.CaptureFixture[str]) -> None:

@@ -243,9 +243,16 @@ def run(args: argparse.Namespace) -> int:
         today=args.today,
     )
     if args.schema_dir and args.engine != "none":
-        from xzufi_toolkit.validate import xsd
+        from xzufi_toolkit.errors import SchemaError
+        from xzufi_toolkit.xzufi.schema import MAIN_FILE
 
-        xsd.schema_path("2.2.0", args.schema_dir)  # fail early with exit 2 when it is missing
+        if not (Path(args.schema_dir) / MAIN_FILE).is_file():  # fail early with exit 2
+            raise SchemaError(
+                f"no {MAIN_FILE} in the schema folder",
+                file=str(args.schema_dir),
+                hint="point --schema-dir at the folder holding the official XZuFi XSDs "
+                "of the documents' version (2.2.0 or 2.3.1)",
+            )
     paths = _expand(args.paths)
     files = [p for p in paths if p != _STDIN]
     baseline = _baseline(args, files)  # a bad baseline fails before the run

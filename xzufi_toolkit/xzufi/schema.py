@@ -52,6 +52,16 @@ def load_schema(version: str, schema_dir: str | Path | None = None) -> etree.XML
             tree = xmlsafe.parse_file(path)
         except InputError as exc:
             raise SchemaError(f"schema cannot be read: {exc.message}", file=str(path)) from None
+        target = tree.getroot().get("targetNamespace")
+        if schema_dir is not None and target != spec_for(version).ns:
+            # libxml2 would only say "No matching global declaration" for each document
+            raise SchemaError(
+                f"the schema folder is not for XZuFi {spec_for(version).version}: its "
+                f"{MAIN_FILE} declares targetNamespace {target!r}, the document uses "
+                f"{spec_for(version).ns!r}",
+                file=str(path),
+                hint=f"point --schema-dir at the official XZuFi {spec_for(version).version} XSDs",
+            )
         try:
             schema = etree.XMLSchema(tree)
         except etree.XMLSchemaParseError as exc:
