@@ -30,7 +30,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(__file__).resolve().parent / "_work"
@@ -165,7 +167,7 @@ def child_reader(path: str, _db: str) -> dict[str, object]:
     return {"objects": n, "seconds": time.perf_counter() - t0}
 
 
-def _floor_rows(path: str):  # type: ignore[no-untyped-def]
+def _floor_rows(path: str) -> Iterator[tuple[str | None, ...]]:
     from lxml import etree
 
     z = f"{{{NS}}}"
@@ -302,7 +304,7 @@ def run_child(name: str, *args: str) -> tuple[dict[str, object], float]:
     return json.loads(out), usage.ru_maxrss / 1024
 
 
-def _load_support():  # type: ignore[no-untyped-def]
+def _load_support() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "catalog_support", ROOT / "tests" / "catalog_support.py"
     )

@@ -18,6 +18,7 @@ import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from wheel_support import build_wheel
 
 from xzufi_toolkit import errors
 from xzufi_toolkit.htmltext import is_blank_html
@@ -701,28 +702,7 @@ def test_generated_leistung_round_trips_and_validates(version: str, data: st.Dat
 
 
 def test_wheel_ships_data_and_reads_the_bundled_fixture(tmp_path: Path) -> None:
-    if importlib.util.find_spec("hatchling") is None:
-        pytest.fail("hatchling is missing: install the test extras (pip install -e '.[test]')")
-    out = tmp_path / "dist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "--no-index",
-            "-w",
-            str(out),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = out.glob("xzufi_toolkit-*.whl")
+    wheel = build_wheel(ROOT, tmp_path / "dist")
     names = zipfile.ZipFile(wheel).namelist()
     for needed in (
         "xzufi_toolkit/py.typed",
